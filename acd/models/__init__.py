@@ -1,0 +1,22 @@
+from acd.models.agents import Agent, AgentSkill, Group, Skill
+from acd.models.destinations import DestinationKind
+from acd.models.profile import CallProfileField, DataType, FieldKind
+from acd.models.routing import DNIS, IRN, Service, ServiceGroup
+from acd.models.system import Language, SystemSettings
+
+__all__ = [
+    "Agent",
+    "AgentSkill",
+    "CallProfileField",
+    "DNIS",
+    "DataType",
+    "DestinationKind",
+    "FieldKind",
+    "Group",
+    "IRN",
+    "Language",
+    "Service",
+    "ServiceGroup",
+    "Skill",
+    "SystemSettings",
+]

@@ -1,0 +1,174 @@
+"""Routing configuration: IRNs (entry points), DNIS (statistics) and services (queues)."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from acd.models.destinations import DestinationKind, destination_errors, validate_device
+from acd.models.sip import validate_dial_number
+
+
+class DNIS(models.Model):
+    number = models.CharField(max_length=32, unique=True, validators=[validate_dial_number])
+    name = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = "DNIS"
+        verbose_name_plural = "DNIS"
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}".strip()
+
+
+class Service(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    description = models.CharField(max_length=255, blank=True)
+    priority = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="1 (lowest) to 10 (highest); calls of higher-priority services are served first.",
+    )
+    groups = models.ManyToManyField("acd.Group", through="acd.ServiceGroup", related_name="services", blank=True)
+
+    max_queue_time = models.PositiveIntegerField(
+        "maximum queue time (seconds)",
+        null=True,
+        blank=True,
+        help_text="After this long in queue the call goes to the overflow destination. Empty: no limit.",
+    )
+    overflow_kind = models.CharField("overflow destination", max_length=10, choices=DestinationKind.choices, blank=True)
+    overflow_service = models.ForeignKey(
+        "acd.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    overflow_script = models.ForeignKey(
+        "scripts_app.Script", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    overflow_device = models.CharField(max_length=200, blank=True, validators=[validate_device])
+
+    no_agent_kind = models.CharField(
+        "no-agent destination",
+        max_length=10,
+        choices=DestinationKind.choices,
+        blank=True,
+        help_text="Where calls go when no agent of the service's groups is logged in. Empty: wait in queue.",
+    )
+    no_agent_service = models.ForeignKey(
+        "acd.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    no_agent_script = models.ForeignKey(
+        "scripts_app.Script", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    no_agent_device = models.CharField(max_length=200, blank=True, validators=[validate_device])
+
+    music_on_hold = models.FileField(
+        upload_to="moh/services/", blank=True, help_text="Empty: the default music on hold of System > Misc."
+    )
+    welcome_announcement = models.FileField(upload_to="announcements/", blank=True)
+    periodic_announcement = models.FileField(upload_to="announcements/", blank=True)
+    announcement_interval = models.PositiveIntegerField(
+        "announcement interval (seconds)", default=60, validators=[MinValueValidator(10)]
+    )
+    announce_position = models.BooleanField("announce queue position", default=True)
+    announce_wait_time = models.BooleanField("announce expected wait time", default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = destination_errors(
+            "overflow",
+            self.overflow_kind,
+            service=self.overflow_service_id,
+            script=self.overflow_script_id,
+            device=self.overflow_device,
+            required=False,
+        )
+        errors |= destination_errors(
+            "no_agent",
+            self.no_agent_kind,
+            service=self.no_agent_service_id,
+            script=self.no_agent_script_id,
+            device=self.no_agent_device,
+            required=False,
+        )
+        if self.max_queue_time and not self.overflow_kind:
+            errors.setdefault("overflow_kind", "A maximum queue time needs an overflow destination.")
+        if self.overflow_kind and not self.max_queue_time:
+            errors.setdefault("max_queue_time", "An overflow destination needs a maximum queue time.")
+        if self.pk is not None:
+            for prefix in ("overflow", "no_agent"):
+                if getattr(self, f"{prefix}_service_id") == self.pk:
+                    errors[f"{prefix}_service"] = "A service cannot overflow to itself."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ServiceGroup(models.Model):
+    """The agent groups of a service, in the order the ACD tries them."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_groups")
+    group = models.ForeignKey("acd.Group", on_delete=models.PROTECT, related_name="service_groups")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["service", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["service", "group"], name="service_group_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.service} #{self.position}: {self.group}"
+
+
+class IRN(models.Model):
+    """Intelligent Routing Number: a dial number that enters the routing system."""
+
+    number = models.CharField("dial number", max_length=32, unique=True, validators=[validate_dial_number])
+    name = models.CharField(max_length=100, blank=True)
+    destination_kind = models.CharField("destination", max_length=10, choices=DestinationKind.choices)
+    destination_service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="irns"
+    )
+    destination_script = models.ForeignKey(
+        "scripts_app.Script", null=True, blank=True, on_delete=models.PROTECT, related_name="irns"
+    )
+    destination_device = models.CharField(
+        max_length=200, blank=True, validators=[validate_device], help_text="Extension or SIP URI."
+    )
+    fallback_service = models.ForeignKey(
+        Service,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="fallback_irns",
+        help_text="Where a call goes if its script fails beyond recovery.",
+    )
+    dnis = models.ForeignKey(
+        DNIS,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="irns",
+        help_text="Also counted as this DNIS in statistics (the guide: define the IRN as a DNIS too).",
+    )
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = "IRN"
+        verbose_name_plural = "IRNs"
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}".strip()
+
+    def clean(self) -> None:
+        errors = destination_errors(
+            "destination",
+            self.destination_kind,
+            service=self.destination_service_id,
+            script=self.destination_script_id,
+            device=self.destination_device,
+        )
+        if errors:
+            raise ValidationError(errors)

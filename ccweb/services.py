@@ -1,0 +1,90 @@
+"""One service layer for configuration: the Director, the admin and the REST API all save through it.
+
+A `ConfigService` takes plain data keyed by model field names (already parsed by a
+form or serializer), applies it inside one transaction, runs the model's full
+validation and either saves everything or nothing. Errors are Django
+`ValidationError`s keyed by field, which each interface shows beside the field.
+"""
+
+from typing import Any, ClassVar, Generic, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.deletion import ProtectedError, RestrictedError
+
+M = TypeVar("M", bound=models.Model)
+
+_registry: dict[type[models.Model], "ConfigService[Any]"] = {}
+
+
+def register(service_class: type["ConfigService[M]"]) -> type["ConfigService[M]"]:
+    _registry[service_class.model] = service_class()
+    return service_class
+
+
+def service_for(model: type[M]) -> "ConfigService[M]":
+    return _registry[model]
+
+
+class ConfigService(Generic[M]):
+    model: ClassVar[type[models.Model]]
+    #: keys of `data` that are not model fields but that `save_related` understands
+    extra_keys: ClassVar[tuple[str, ...]] = ()
+
+    def create(self, *, data: dict[str, Any]) -> M:
+        return self._save(self.model(), data, creating=True)  # type: ignore[arg-type]
+
+    def update(self, *, instance: M, data: dict[str, Any]) -> M:
+        return self._save(instance, data, creating=False)
+
+    def delete(self, *, instance: M) -> None:
+        self.check_delete(instance)
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except ProtectedError as exc:
+            raise _in_use(instance, exc.protected_objects) from exc
+        except RestrictedError as exc:
+            raise _in_use(instance, exc.restricted_objects) from exc
+
+    # Hooks for subclasses -------------------------------------------------
+
+    def prepare(self, instance: M, data: dict[str, Any], *, creating: bool) -> None:
+        """Set derived values before validation."""
+
+    def save_related(self, instance: M, data: dict[str, Any], *, creating: bool) -> None:
+        """Save many-to-many and through rows after the instance has a primary key."""
+
+    def check_delete(self, instance: M) -> None:
+        """Raise ValidationError when the instance must not be deleted."""
+
+    # ----------------------------------------------------------------------
+
+    def _save(self, instance: M, data: dict[str, Any], *, creating: bool) -> M:
+        unknown = set(data) - self._field_names() - set(self.extra_keys)
+        if unknown:
+            raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
+        with transaction.atomic():
+            for name, value in data.items():
+                if name in self._field_names():
+                    setattr(instance, name, "" if value is False and self._is_file(name) else value)
+            self.prepare(instance, data, creating=creating)
+            instance.full_clean()
+            instance.save()
+            self.save_related(instance, data, creating=creating)
+        return instance
+
+    def _field_names(self) -> set[str]:
+        return {
+            f.name
+            for f in self.model._meta.get_fields()
+            if getattr(f, "concrete", False) and not f.many_to_many and not f.auto_created and f.editable
+        }
+
+    def _is_file(self, name: str) -> bool:
+        return isinstance(self.model._meta.get_field(name), models.FileField)
+
+
+def _in_use(instance: models.Model, users: Any) -> ValidationError:
+    names = ", ".join(sorted({f"{obj._meta.verbose_name} '{obj}'" for obj in users}))
+    return ValidationError(f"{instance._meta.verbose_name.capitalize()} '{instance}' cannot be deleted: it is used by {names}.")
