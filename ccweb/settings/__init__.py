@@ -23,7 +23,7 @@ FIELD_ENCRYPTION_KEY = env_str("CCWEB_FIELD_ENCRYPTION_KEY", "") or generated_se
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "*"] if DEBUG else ["*"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-CCWEB_CONFIG_DIR = Path(env_str("CCWEB_CONFIG_DIR", str(BASE_DIR / "config")))
+CCWEB_CONFIG_DIR = Path(env_str("CCWEB_CONFIG_DIR", str(VAR_DIR / "config")))
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 CCWEB_DEFAULT_MOH = VAR_DIR / "media" / "moh" / "default.wav"
 
