@@ -26,12 +26,17 @@ class CallProfileFieldService(ConfigService[CallProfileField]):
             raise ValidationError(f"'{instance.name}' is a mandatory call profile field: it cannot be deleted.")
 
 
-def user_field_ensure(*, name: str, exported: bool = True) -> tuple[CallProfileField, bool]:
-    """Create the user field `name` if missing and make it exported; returns (field, changed)."""
+def user_field_ensure(*, name: str) -> str:
+    """Make `name` an exported field, creating it as a user field if missing.
+
+    Returns what happened: "created", "exported" (it existed unexported) or "unchanged".
+    """
     service = CallProfileFieldService()
-    field = CallProfileField.objects.filter(name=name).first()
-    if field is None:
-        return service.create(data={"name": name, "exported": exported}), True
-    if field.exported != exported and not field.is_mandatory:
-        return service.update(instance=field, data={"exported": exported}), True
-    return field, False
+    existing = CallProfileField.objects.filter(name=name).first()
+    if existing is None:
+        service.create(data={"name": name, "exported": True})
+        return "created"
+    if not existing.exported:
+        service.update(instance=existing, data={"exported": True})
+        return "exported"
+    return "unchanged"

@@ -1,0 +1,36 @@
+"""The demo contact center loaded by `make run`: a financial institution as in the guide's examples."""
+
+SKILLS = [("English", "Serves callers in English"), ("Spanish", "Serves callers in Mexican Spanish"),
+          ("Stocks", "Stock trades"), ("Bonds", "Bond investments")]
+GROUPS = [("Stock Traders", 15), ("Bond Specialists", 15), ("Customer Care", 30)]
+AGENTS = [
+    # number, name, extension, groups, skills with levels
+    ("1001", "Alice Martin", "sip:1001@127.0.0.1:5070", ["Stock Traders", "Customer Care"], {"Stocks": 9, "English": 10}),
+    ("1002", "Bruno Silva", "sip:1002@127.0.0.1:5070", ["Bond Specialists"], {"Bonds": 8, "English": 7, "Spanish": 10}),
+    ("1003", "Carmen Ortiz", "sip:1003@127.0.0.1:5070", ["Customer Care", "Bond Specialists"], {"Spanish": 9, "Bonds": 5}),
+]
+SERVICES = [
+    # name, description, priority, groups in order
+    ("Stock Trades", "Customers whose CRM customer type is Stocks", 7, ["Stock Traders", "Customer Care"]),
+    ("Bonds", "Customers whose CRM customer type is Bonds", 6, ["Bond Specialists", "Customer Care"]),
+    ("Customer Care", "Everyone else", 5, ["Customer Care"]),
+]
+DNIS = [("5000", "Main line"), ("5001", "Self service")]
+IRNS = [
+    # number, name, service, also a DNIS
+    ("5000", "Main line", "Customer Care", True),
+    ("5002", "Stock desk direct", "Stock Trades", False),
+]
+USER_FIELDS = [
+    ("Customer Type", "Customer type from the CRM (Stocks or Bonds)", "text"),
+    ("Account Balance", "Account balance from the CRM", "currency"),
+    ("Customer ID", "Customer ID entered by the caller", "number"),
+]
+CRM_CONNECTION = "Demo CRM"
+CRM_CUSTOMERS = [
+    # customer_id, name, phone (ANI format), customer_type, balance
+    (1001, "Dana Whitfield", "+15551230001", "Stocks", "15234.50"),
+    (1002, "Omar Haddad", "+15551230002", "Bonds", "880.00"),
+    (1003, "Lucia Fernandez", "+15551230003", "Stocks", "102.75"),
+    (1004, "Ken Watanabe", "+15551230004", "Bonds", "45012.10"),
+]

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Bring the database and generated files up to date: migrate, default music on hold, static files,
+# the demo, the administrator. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+manage() { .venv/bin/python manage.py "$@"; }
+manage migrate --no-input -v1
+manage ensure_default_moh
+manage collectstatic --no-input -v0
+manage load_demo
+manage ensure_admin
