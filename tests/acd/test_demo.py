@@ -1,0 +1,33 @@
+"""The demo loads through the service layer and can be loaded again without change."""
+
+import sqlite3
+
+import pytest
+
+from acd.demo.loader import load_demo
+from acd.models import IRN, Agent, Service
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_once_and_is_idempotent(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    created = load_demo()
+    assert "service Stock Trades" in created and "database connection Demo CRM" in created
+    assert load_demo() == []
+    main = IRN.objects.get(number="5000")
+    assert main.destination_service.name == "Customer Care" and main.dnis.number == "5000"
+    assert [sg.group.name for sg in Service.objects.get(name="Bonds").service_groups.all()] == [
+        "Bond Specialists", "Customer Care"]
+    assert Agent.objects.get(number="1002").agent_skills.get(skill__name="Spanish").level == 10
+    with sqlite3.connect(tmp_path / "demo" / "crm.sqlite") as db:
+        assert db.execute("SELECT customer_type FROM customers WHERE phone = ?", ("+15551230002",)).fetchone() == (
+            "Bonds",)
+
+
+def test_demo_leaves_administrator_edits_alone(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    load_demo()
+    Service.objects.filter(name="Bonds").update(priority=2)
+    load_demo()
+    assert Service.objects.get(name="Bonds").priority == 2

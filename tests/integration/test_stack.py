@@ -1,0 +1,99 @@
+"""The processes of the Procfile, started as `make run` starts them, on a fresh var/ dir.
+
+daphne serves the Director at /ccd with its static files and navigation after login; a
+Celery worker takes the beat's shoretelcfg.ini job from the real Redis broker.
+"""
+
+import http.cookiejar
+import re
+import sqlite3
+import sys
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.integration.conftest import ROOT, free_port, manage, start, stop, wait_until
+
+pytestmark = pytest.mark.integration
+NAVIGATION = ["System Parameters", "External Interfaces", "Database Connections", "Routing Preferences",
+              "Call Profiles", "IRNs", "DNIS", "Services", "Groups", "Agents", "Skills", "Misc"]
+
+
+@pytest.fixture(scope="module")
+def prepared(stack_env):
+    for step in (["migrate", "--no-input"], ["collectstatic", "--no-input"], ["load_demo"], ["ensure_admin"]):
+        manage(stack_env, *step)
+    return stack_env
+
+
+@pytest.fixture(scope="module")
+def web(prepared, tmp_path_factory):
+    port = free_port()
+    log = tmp_path_factory.mktemp("logs") / "daphne.log"
+    proc = start(prepared, [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port),
+                            "ccweb.asgi:application"], log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: _reachable(base + "/ccd/login/"), 60, f"daphne on {port} (log: {log.read_text()})")
+        yield base
+    finally:
+        stop(proc)
+
+
+def _reachable(url):
+    try:
+        return urllib.request.urlopen(url, timeout=2).status == 200
+    except OSError:
+        return False
+
+
+def test_director_login_page_and_navigation_under_daphne(web):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(web + "/ccd")
+    assert page.url.startswith(web + "/ccd/login/")
+    html = page.read().decode()
+    stylesheet = re.search(r'<link[^>]+href="([^"]+\.css)"', html).group(1)
+    assert opener.open(urllib.parse.urljoin(web, stylesheet)).status == 200
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "director",
+                                   "password": "integration-pass-1", "next": "/ccd/"}).encode()
+    request = urllib.request.Request(page.url, data=form, headers={"Referer": page.url})
+    home = opener.open(request)
+    assert home.url == web + "/ccd/"
+    body = home.read().decode()
+    for label in NAVIGATION:
+        assert label in body, label
+
+
+def test_worker_runs_the_shoretelcfg_job_from_redis(prepared, tmp_path_factory):
+    from celery import Celery
+
+    config = Path(prepared["CCWEB_VAR_DIR"]) / "config"
+    config.mkdir(exist_ok=True)
+    (config / "shoretelcfg.ini").write_text("[call_profile]\nuser_fields=AccNo, Balance, DueDate\n")
+    log = tmp_path_factory.mktemp("logs") / "worker.log"
+    worker = start(prepared, [str(Path(sys.executable).parent / "celery"), "-A", "ccweb", "worker",
+                              "-Q", "sql,dialer,default", "--pool", "solo", "-l", "info"], log)
+    try:
+        client = Celery(broker=prepared["REDIS_URL"])
+        client.send_task("acd.tasks.reload_shoretelcfg", queue="default")
+        database = Path(prepared["CCWEB_VAR_DIR"]) / "ccweb.sqlite3"
+
+        def exported():
+            with sqlite3.connect(database) as db:
+                rows = db.execute("SELECT tapi_property FROM acd_callprofilefield WHERE exported AND kind='user' "
+                                  "AND name IN ('AccNo','Balance','DueDate')").fetchall()
+            return sorted(r[0] for r in rows) == ["_STCC_AccNo", "_STCC_Balance", "_STCC_DueDate"]
+
+        wait_until(exported, 60, "the worker to apply shoretelcfg.ini")
+    finally:
+        stop(worker)
+    assert "reload_shoretelcfg" in log.read_text()
+
+
+def test_procfile_lists_only_real_processes():
+    procfile = (ROOT / "Procfile").read_text().splitlines()
+    assert [line.split(":")[0] for line in procfile if line.strip()] == ["web", "worker", "beat"]
