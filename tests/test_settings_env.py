@@ -28,3 +28,11 @@ def test_env_parsing(monkeypatch):
     assert env_bool("X_MISSING", True) is True
     monkeypatch.setenv("X_BOOL", "0")
     assert env_bool("X_BOOL", True) is False
+
+
+def test_database_urls():
+    from ccweb.settings.env import database_from_url
+
+    assert database_from_url("mssql://u:p@db:1433/cc?driver=FreeTDS")["ENGINE"] == "mssql"
+    assert database_from_url("postgres://u:p@127.0.0.1:5432/cc")["ENGINE"] == "django.db.backends.postgresql"
+    assert database_from_url("sqlite:////tmp/x.sqlite3")["NAME"] == "/tmp/x.sqlite3"

@@ -5,9 +5,7 @@ See docs/configuration.md for the full list of variables.
 
 from pathlib import Path
 
-import dj_database_url
-
-from ccweb.settings.env import env_bool, env_list, env_str, generated_secret
+from ccweb.settings.env import database_from_url, env_bool, env_list, env_str, generated_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("CCWEB_VAR_DIR", str(BASE_DIR / "var")))
@@ -79,7 +77,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database_from_url(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ccweb.sqlite3'}"),
         conn_max_age=int(env_str("CONN_MAX_AGE", "0")),
     )

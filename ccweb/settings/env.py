@@ -4,6 +4,9 @@ import base64
 import os
 import secrets
 from pathlib import Path
+from typing import Any
+
+import dj_database_url
 
 
 def env_str(name: str, default: str) -> str:
@@ -41,3 +44,11 @@ def generated_secret(path: Path, *, fernet: bool = False) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(value + "\n")
     return value
+
+
+def database_from_url(url: str, *, conn_max_age: int = 0) -> dict[str, Any]:
+    """Django DATABASES entry for `url`; mssql:// selects mssql-django, the maintained SQL Server backend."""
+    config = dj_database_url.parse(url, conn_max_age=conn_max_age)
+    if config["ENGINE"] == "sql_server.pyodbc":  # dj-database-url still names the retired django-mssql-backend
+        config["ENGINE"] = "mssql"
+    return dict(config)
