@@ -19,8 +19,28 @@ def generate_default_moh(target: Path, *, repeats: int = 4) -> Path:
         notes: list[str] = []
         for index, note in enumerate(note for chord in CHORDS for note in chord):
             path = Path(tmp) / f"{index:02}.wav"
-            _sox(["-n", "-r", "8000", "-c", "1", "-b", "16", str(path), "synth", str(NOTE_SECONDS),
-                  "pluck", note, "fade", "0", str(NOTE_SECONDS), "0.15", "vol", "0.5"])
+            _sox(
+                [
+                    "-n",
+                    "-r",
+                    "8000",
+                    "-c",
+                    "1",
+                    "-b",
+                    "16",
+                    str(path),
+                    "synth",
+                    str(NOTE_SECONDS),
+                    "pluck",
+                    note,
+                    "fade",
+                    "0",
+                    str(NOTE_SECONDS),
+                    "0.15",
+                    "vol",
+                    "0.5",
+                ]
+            )
             notes.append(str(path))
         phrase = Path(tmp) / "phrase.wav"
         _sox([*notes, str(phrase)])

@@ -87,4 +87,6 @@ class ConfigService(Generic[M]):
 
 def _in_use(instance: models.Model, users: Any) -> ValidationError:
     names = ", ".join(sorted({f"{obj._meta.verbose_name} '{obj}'" for obj in users}))
-    return ValidationError(f"{instance._meta.verbose_name.capitalize()} '{instance}' cannot be deleted: it is used by {names}.")
+    return ValidationError(
+        f"{instance._meta.verbose_name.capitalize()} '{instance}' cannot be deleted: it is used by {names}."
+    )

@@ -1,13 +1,29 @@
 """The demo contact center loaded by `make run`: a financial institution as in the guide's examples."""
 
-SKILLS = [("English", "Serves callers in English"), ("Spanish", "Serves callers in Mexican Spanish"),
-          ("Stocks", "Stock trades"), ("Bonds", "Bond investments")]
+SKILLS = [
+    ("English", "Serves callers in English"),
+    ("Spanish", "Serves callers in Mexican Spanish"),
+    ("Stocks", "Stock trades"),
+    ("Bonds", "Bond investments"),
+]
 GROUPS = [("Stock Traders", 15), ("Bond Specialists", 15), ("Customer Care", 30)]
 AGENTS = [
     # number, name, extension, groups, skills with levels
-    ("1001", "Alice Martin", "sip:1001@127.0.0.1:5070", ["Stock Traders", "Customer Care"], {"Stocks": 9, "English": 10}),
+    (
+        "1001",
+        "Alice Martin",
+        "sip:1001@127.0.0.1:5070",
+        ["Stock Traders", "Customer Care"],
+        {"Stocks": 9, "English": 10},
+    ),
     ("1002", "Bruno Silva", "sip:1002@127.0.0.1:5070", ["Bond Specialists"], {"Bonds": 8, "English": 7, "Spanish": 10}),
-    ("1003", "Carmen Ortiz", "sip:1003@127.0.0.1:5070", ["Customer Care", "Bond Specialists"], {"Spanish": 9, "Bonds": 5}),
+    (
+        "1003",
+        "Carmen Ortiz",
+        "sip:1003@127.0.0.1:5070",
+        ["Customer Care", "Bond Specialists"],
+        {"Spanish": 9, "Bonds": 5},
+    ),
 ]
 SERVICES = [
     # name, description, priority, groups in order

@@ -43,29 +43,58 @@ def load_demo() -> list[str]:
     skills = {n: _ensure(Skill, {"name": n}, {"description": d}, created) for n, d in data.SKILLS}
     groups = {n: _ensure(Group, {"name": n}, {"wrap_up_seconds": w}, created) for n, w in data.GROUPS}
     for number, name, extension, group_names, skill_levels in data.AGENTS:
-        _ensure(Agent, {"number": number}, {
-            "name": name, "extension": extension, "groups": [groups[g] for g in group_names],
-            "skills": [{"skill": skills[s], "level": level} for s, level in skill_levels.items()],
-        }, created)
+        _ensure(
+            Agent,
+            {"number": number},
+            {
+                "name": name,
+                "extension": extension,
+                "groups": [groups[g] for g in group_names],
+                "skills": [{"skill": skills[s], "level": level} for s, level in skill_levels.items()],
+            },
+            created,
+        )
     services = {
-        name: _ensure(Service, {"name": name}, {
-            "description": description, "priority": priority, "groups": [groups[g] for g in group_names],
-        }, created)
+        name: _ensure(
+            Service,
+            {"name": name},
+            {
+                "description": description,
+                "priority": priority,
+                "groups": [groups[g] for g in group_names],
+            },
+            created,
+        )
         for name, description, priority, group_names in data.SERVICES
     }
     for number, name in data.DNIS:
         _ensure(DNIS, {"number": number}, {"name": name}, created)
     for number, name, service, as_dnis in data.IRNS:
-        _ensure(IRN, {"number": number}, {
-            "name": name, "destination_kind": "service", "destination_service": services[service],
-            "fallback_service": services["Customer Care"], "define_as_dnis": as_dnis,
-        }, created)
+        _ensure(
+            IRN,
+            {"number": number},
+            {
+                "name": name,
+                "destination_kind": "service",
+                "destination_service": services[service],
+                "fallback_service": services["Customer Care"],
+                "define_as_dnis": as_dnis,
+            },
+            created,
+        )
     for name, description, data_type in data.USER_FIELDS:
         _ensure(CallProfileField, {"name": name}, {"description": description, "data_type": data_type}, created)
     crm = demo_crm_path()
     build_demo_crm(crm)
-    _ensure(DatabaseConnection, {"name": data.CRM_CONNECTION}, {
-        "dsn": f"Driver=SQLite3;Database={crm}", "database_type": DatabaseType.SQLITE,
-        "timeout": 10, "simultaneous_connections": 4,
-    }, created)
+    _ensure(
+        DatabaseConnection,
+        {"name": data.CRM_CONNECTION},
+        {
+            "dsn": f"Driver=SQLite3;Database={crm}",
+            "database_type": DatabaseType.SQLITE,
+            "timeout": 10,
+            "simultaneous_connections": 4,
+        },
+        created,
+    )
     return created

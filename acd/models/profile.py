@@ -71,11 +71,17 @@ class CallProfileField(models.Model):
         if self.pk is not None:
             stored = CallProfileField.objects.filter(pk=self.pk).first()
             if stored is not None and stored.is_mandatory:
-                changed = [f for f in ("name", "description", "data_type", "exported", "kind")
-                           if getattr(stored, f) != getattr(self, f)]
+                changed = [
+                    f
+                    for f in ("name", "description", "data_type", "exported", "kind")
+                    if getattr(stored, f) != getattr(self, f)
+                ]
                 if changed:
                     raise ValidationError(
-                        {f: f"'{stored.name}' is a mandatory call profile field: it cannot be changed." for f in changed}
+                        {
+                            f: f"'{stored.name}' is a mandatory call profile field: it cannot be changed."
+                            for f in changed
+                        }
                     )
         if not self.name:
             return

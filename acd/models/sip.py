@@ -4,7 +4,8 @@ import re
 
 from django.core.exceptions import ValidationError
 
-_HOST = r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST = rf"(?:\[[0-9A-Fa-f:.]+\]|{_LABEL}(?:\.{_LABEL})*)"
 _USER = r"[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+"
 _SIP_URI = re.compile(rf"^sips?:(?:{_USER}@)?{_HOST}(?::\d{{1,5}})?(?:;[A-Za-z0-9\-_.!~*'()%=]+)*$")
 _EXTENSION = re.compile(r"^\d{1,15}$")
@@ -26,7 +27,8 @@ def is_extension(value: str) -> bool:
 def validate_sip_uri(value: str) -> None:
     if not is_sip_uri(value):
         raise ValidationError(
-            f"'{value}' is not a valid SIP URI: use sip:user@host or sip:user@host:port, e.g. sip:1001@pbx.example.com.",
+            f"'{value}' is not a valid SIP URI: use sip:user@host or sip:user@host:port, "
+            "e.g. sip:1001@pbx.example.com.",
             code="sip_uri",
         )
 

@@ -22,7 +22,20 @@ def telephony_wav(upload: UploadedFile) -> ContentFile:
             for chunk in upload.chunks():
                 handle.write(chunk)
         result = subprocess.run(
-            ["sox", "-V1", str(source), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", "-e", "signed-integer", str(target)],
+            [
+                "sox",
+                "-V1",
+                str(source),
+                "-r",
+                str(SAMPLE_RATE),
+                "-c",
+                "1",
+                "-b",
+                "16",
+                "-e",
+                "signed-integer",
+                str(target),
+            ],
             capture_output=True,
             text=True,
             timeout=60,

@@ -30,7 +30,8 @@ class DatabaseConnection(models.Model):
         "Timeout",
         default=30,
         validators=[MinValueValidator(1, "Timeout must be at least 1 second.")],
-        help_text="Seconds with no activity before the connection is closed; also bounds connecting and each statement.",
+        help_text="Seconds with no activity before the connection is closed; "
+        "also bounds connecting and each statement.",
     )
     username = models.CharField("Username", max_length=128, blank=True)
     password_encrypted = models.TextField(blank=True, editable=False)

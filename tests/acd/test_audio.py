@@ -20,8 +20,9 @@ def soxi(path, flag):
 
 def tone(tmp_path, rate=44100, channels=2):
     path = tmp_path / "tone.wav"
-    subprocess.run(["sox", "-n", "-r", str(rate), "-c", str(channels), str(path), "synth", "1", "sine", "440"],
-                   check=True)
+    subprocess.run(
+        ["sox", "-n", "-r", str(rate), "-c", str(channels), str(path), "synth", "1", "sine", "440"], check=True
+    )
     return SimpleUploadedFile("hold music.wav", path.read_bytes(), content_type="audio/wav")
 
 
@@ -48,8 +49,9 @@ def test_uploaded_moh_is_converted_and_used(tmp_path, settings):
 def test_non_audio_upload_is_a_field_error_and_nothing_changes(tmp_path):
     bad = SimpleUploadedFile("notes.wav", b"this is not audio", content_type="audio/wav")
     with pytest.raises(ValidationError) as caught:
-        service_for(SystemSettings).update(instance=system_settings(), data={"music_on_hold": bad,
-                                                                             "default_language": 2})
+        service_for(SystemSettings).update(
+            instance=system_settings(), data={"music_on_hold": bad, "default_language": 2}
+        )
     assert list(caught.value.message_dict) == ["music_on_hold"]
     assert "not an audio file" in caught.value.message_dict["music_on_hold"][0]
     row = SystemSettings.objects.get(pk=1)

@@ -18,11 +18,14 @@ def test_demo_loads_once_and_is_idempotent(settings, tmp_path):
     main = IRN.objects.get(number="5000")
     assert main.destination_service.name == "Customer Care" and main.dnis.number == "5000"
     assert [sg.group.name for sg in Service.objects.get(name="Bonds").service_groups.all()] == [
-        "Bond Specialists", "Customer Care"]
+        "Bond Specialists",
+        "Customer Care",
+    ]
     assert Agent.objects.get(number="1002").agent_skills.get(skill__name="Spanish").level == 10
     with sqlite3.connect(tmp_path / "demo" / "crm.sqlite") as db:
         assert db.execute("SELECT customer_type FROM customers WHERE phone = ?", ("+15551230002",)).fetchone() == (
-            "Bonds",)
+            "Bonds",
+        )
 
 
 def test_demo_leaves_administrator_edits_alone(settings, tmp_path):

@@ -60,8 +60,13 @@ def test_user_field_gets_stcc_tapi_name_and_comes_last():
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("ani", "collides with the mandatory field 'ANI'"), ("CALL TYPE", "mandatory field 'Call Type'"),
-     ("Bal%ance", "cannot contain '%'"), (" Padded", "cannot start or end with a space"), ("", "")],
+    [
+        ("ani", "collides with the mandatory field 'ANI'"),
+        ("CALL TYPE", "mandatory field 'Call Type'"),
+        ("Bal%ance", "cannot contain '%'"),
+        (" Padded", "cannot start or end with a space"),
+        ("", ""),
+    ],
 )
 def test_bad_user_field_names_are_refused_and_nothing_saved(name, message):
     before = CallProfileField.objects.count()
@@ -78,8 +83,9 @@ def test_user_names_are_unique_ignoring_case():
         service_for(CallProfileField).create(data={"name": "BALANCE"})
 
 
-@pytest.mark.parametrize("change", [{"name": "Caller"}, {"description": "x"}, {"data_type": "number"},
-                                    {"exported": False}])
+@pytest.mark.parametrize(
+    "change", [{"name": "Caller"}, {"description": "x"}, {"data_type": "number"}, {"exported": False}]
+)
 def test_mandatory_field_cannot_be_changed(change):
     ani = CallProfileField.objects.get(name="ANI")
     with pytest.raises(ValidationError) as caught:

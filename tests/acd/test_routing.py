@@ -18,18 +18,22 @@ def errors_of(call):
 
 def test_irn_to_a_service_and_define_as_dnis_creates_the_dnis():
     service = ServiceFactory()
-    irn = service_for(IRN).create(data={
-        "number": "5000", "name": "Main", "destination_kind": "service", "destination_service": service,
-        "define_as_dnis": True,
-    })
+    irn = service_for(IRN).create(
+        data={
+            "number": "5000",
+            "name": "Main",
+            "destination_kind": "service",
+            "destination_service": service,
+            "define_as_dnis": True,
+        }
+    )
     assert irn.dnis == DNIS.objects.get(number="5000")
     assert irn.dnis.name == "Main"
 
 
 def test_duplicate_irn_number_is_a_field_error():
     IRNFactory(number="5000")
-    errors = errors_of(lambda: service_for(IRN).create(data={
-        "number": "5000", "destination_kind": "hangup"}))
+    errors = errors_of(lambda: service_for(IRN).create(data={"number": "5000", "destination_kind": "hangup"}))
     assert list(errors) == ["number"]
     assert IRN.objects.filter(number="5000").count() == 1
 
@@ -58,10 +62,19 @@ def test_irn_number_is_a_dial_number(number):
 
 def test_irn_to_script_and_device():
     script = ScriptFactory()
-    assert service_for(IRN).create(data={"number": "1", "destination_kind": "script",
-                                          "destination_script": script}).destination_script == script
-    assert service_for(IRN).create(data={"number": "+15551234", "destination_kind": "device",
-                                          "destination_device": "sip:1001@pbx.example.com:5060"})
+    assert (
+        service_for(IRN)
+        .create(data={"number": "1", "destination_kind": "script", "destination_script": script})
+        .destination_script
+        == script
+    )
+    assert service_for(IRN).create(
+        data={
+            "number": "+15551234",
+            "destination_kind": "device",
+            "destination_device": "sip:1001@pbx.example.com:5060",
+        }
+    )
 
 
 def test_service_groups_keep_their_order_and_can_be_reordered():
@@ -75,12 +88,15 @@ def test_service_groups_keep_their_order_and_can_be_reordered():
 def test_service_overflow_needs_time_and_destination():
     other = ServiceFactory()
     assert "overflow_kind" in errors_of(lambda: service_for(Service).create(data={"name": "S", "max_queue_time": 60}))
-    assert "max_queue_time" in errors_of(lambda: service_for(Service).create(data={
-        "name": "S", "overflow_kind": "service", "overflow_service": other}))
-    service = service_for(Service).create(data={
-        "name": "S", "max_queue_time": 60, "overflow_kind": "service", "overflow_service": other})
-    assert "overflow_service" in errors_of(lambda: service_for(Service).update(
-        instance=service, data={"overflow_service": service}))
+    assert "max_queue_time" in errors_of(
+        lambda: service_for(Service).create(data={"name": "S", "overflow_kind": "service", "overflow_service": other})
+    )
+    service = service_for(Service).create(
+        data={"name": "S", "max_queue_time": 60, "overflow_kind": "service", "overflow_service": other}
+    )
+    assert "overflow_service" in errors_of(
+        lambda: service_for(Service).update(instance=service, data={"overflow_service": service})
+    )
 
 
 def test_service_priority_bounds():

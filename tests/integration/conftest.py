@@ -17,8 +17,9 @@ def free_port() -> int:
 
 
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          check=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=300
+    )
 
 
 def wait_until(check, timeout: float = 30.0, what: str = "condition"):
@@ -35,9 +36,14 @@ def wait_until(check, timeout: float = 30.0, what: str = "condition"):
 def stack_env(tmp_path_factory):
     """Environment of a separate ccweb installation: its own var/ dir, SQLite database and Redis db 15."""
     var = tmp_path_factory.mktemp("var")
-    env = {**os.environ, "CCWEB_VAR_DIR": str(var), "REDIS_URL": "redis://127.0.0.1:6379/15",
-           "CCWEB_ADMIN_USER": "director", "CCWEB_ADMIN_PASSWORD": "integration-pass-1",
-           "DJANGO_SETTINGS_MODULE": "ccweb.settings"}
+    env = {
+        **os.environ,
+        "CCWEB_VAR_DIR": str(var),
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+        "CCWEB_ADMIN_USER": "director",
+        "CCWEB_ADMIN_PASSWORD": "integration-pass-1",
+        "DJANGO_SETTINGS_MODULE": "ccweb.settings",
+    }
     env.pop("DATABASE_URL", None)
     return env
 

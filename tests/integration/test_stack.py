@@ -17,8 +17,20 @@ import pytest
 from tests.integration.conftest import ROOT, free_port, manage, start, stop, wait_until
 
 pytestmark = pytest.mark.integration
-NAVIGATION = ["System Parameters", "External Interfaces", "Database Connections", "Routing Preferences",
-              "Call Profiles", "IRNs", "DNIS", "Services", "Groups", "Agents", "Skills", "Misc"]
+NAVIGATION = [
+    "System Parameters",
+    "External Interfaces",
+    "Database Connections",
+    "Routing Preferences",
+    "Call Profiles",
+    "IRNs",
+    "DNIS",
+    "Services",
+    "Groups",
+    "Agents",
+    "Skills",
+    "Misc",
+]
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +44,11 @@ def prepared(stack_env):
 def web(prepared, tmp_path_factory):
     port = free_port()
     log = tmp_path_factory.mktemp("logs") / "daphne.log"
-    proc = start(prepared, [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port),
-                            "ccweb.asgi:application"], log)
+    proc = start(
+        prepared,
+        [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port), "ccweb.asgi:application"],
+        log,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until(lambda: _reachable(base + "/ccd/login/"), 60, f"daphne on {port} (log: {log.read_text()})")
@@ -58,8 +73,9 @@ def test_director_login_page_and_navigation_under_daphne(web):
     stylesheet = re.search(r'<link[^>]+href="([^"]+\.css)"', html).group(1)
     assert opener.open(urllib.parse.urljoin(web, stylesheet)).status == 200
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "director",
-                                   "password": "integration-pass-1", "next": "/ccd/"}).encode()
+    form = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": "director", "password": "integration-pass-1", "next": "/ccd/"}
+    ).encode()
     request = urllib.request.Request(page.url, data=form, headers={"Referer": page.url})
     home = opener.open(request)
     assert home.url == web + "/ccd/"
@@ -75,8 +91,22 @@ def test_worker_runs_the_shoretelcfg_job_from_redis(prepared, tmp_path_factory):
     config.mkdir(exist_ok=True)
     (config / "shoretelcfg.ini").write_text("[call_profile]\nuser_fields=AccNo, Balance, DueDate\n")
     log = tmp_path_factory.mktemp("logs") / "worker.log"
-    worker = start(prepared, [str(Path(sys.executable).parent / "celery"), "-A", "ccweb", "worker",
-                              "-Q", "sql,dialer,default", "--pool", "solo", "-l", "info"], log)
+    worker = start(
+        prepared,
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "ccweb",
+            "worker",
+            "-Q",
+            "sql,dialer,default",
+            "--pool",
+            "solo",
+            "-l",
+            "info",
+        ],
+        log,
+    )
     try:
         client = Celery(broker=prepared["REDIS_URL"])
         client.send_task("acd.tasks.reload_shoretelcfg", queue="default")
@@ -84,8 +114,10 @@ def test_worker_runs_the_shoretelcfg_job_from_redis(prepared, tmp_path_factory):
 
         def exported():
             with sqlite3.connect(database) as db:
-                rows = db.execute("SELECT tapi_property FROM acd_callprofilefield WHERE exported AND kind='user' "
-                                  "AND name IN ('AccNo','Balance','DueDate')").fetchall()
+                rows = db.execute(
+                    "SELECT tapi_property FROM acd_callprofilefield WHERE exported AND kind='user' "
+                    "AND name IN ('AccNo','Balance','DueDate')"
+                ).fetchall()
             return sorted(r[0] for r in rows) == ["_STCC_AccNo", "_STCC_Balance", "_STCC_DueDate"]
 
         wait_until(exported, 60, "the worker to apply shoretelcfg.ini")

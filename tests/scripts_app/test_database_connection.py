@@ -9,8 +9,14 @@ from ccweb.services import service_for
 from scripts_app.models import DatabaseConnection
 
 pytestmark = pytest.mark.django_db
-BASE = {"name": "Acct_Data", "dsn": "crm", "database_type": "mysql", "timeout": 30, "username": "cc",
-        "simultaneous_connections": 4}
+BASE = {
+    "name": "Acct_Data",
+    "dsn": "crm",
+    "database_type": "mysql",
+    "timeout": 30,
+    "username": "cc",
+    "simultaneous_connections": 4,
+}
 
 
 def test_password_is_ciphertext_at_rest_and_decrypts():
@@ -28,14 +34,17 @@ def test_empty_password_on_update_keeps_the_stored_one_and_clear_forgets_it():
     assert not DatabaseConnection.objects.get().has_password
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("simultaneous_connections", 0, "at least 1"),
-    ("simultaneous_connections", -2, ""),
-    ("timeout", -1, ""),
-    ("timeout", 0, "at least 1 second"),
-    ("database_type", "db2", "not a valid choice"),
-    ("dsn", "", "cannot be blank"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("simultaneous_connections", 0, "at least 1"),
+        ("simultaneous_connections", -2, ""),
+        ("timeout", -1, ""),
+        ("timeout", 0, "at least 1 second"),
+        ("database_type", "db2", "not a valid choice"),
+        ("dsn", "", "cannot be blank"),
+    ],
+)
 def test_bad_values_are_field_errors_and_nothing_is_saved(field, value, message):
     with pytest.raises(ValidationError) as caught:
         service_for(DatabaseConnection).create(data={**BASE, field: value})

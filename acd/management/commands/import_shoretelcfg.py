@@ -6,7 +6,9 @@ from acd.shoretelcfg import ConfigFileError, import_shoretelcfg
 
 
 class Command(BaseCommand):
-    help = "Create and export the call profile user fields listed in a shoretelcfg.ini ([call_profile] user_fields=...)."
+    help = (
+        "Create and export the call profile user fields listed in a shoretelcfg.ini ([call_profile] user_fields=...)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
