@@ -1,1 +1,18 @@
-urlpatterns = []
+from django.urls import path
+
+from ccweb.director.crud.urls import crud_urlpatterns
+from ccweb.director.pages import PAGES
+from ccweb.director.views import audio, auth, home, system
+
+app_name = "director"
+
+urlpatterns = [
+    path("", home.HomeView.as_view(), name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("system/misc/", system.misc, name="system_misc"),
+    path("system/misc/music-on-hold.wav", audio.default_music_on_hold, name="system_moh"),
+    path("services/<int:pk>/audio/<str:field>.wav", audio.service_audio, name="service_audio"),
+]
+for _page in PAGES:
+    urlpatterns += crud_urlpatterns(_page)

@@ -1,0 +1,1 @@
+"""Director forms: they parse and pre-check input; the service layer has the final word."""

@@ -1,0 +1,136 @@
+"""Routing > IRNs, DNIS and Services."""
+
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+
+from acd.models import DNIS, IRN, Group, Service
+from acd.services.routing import ServiceService
+from ccweb.director.forms.base import DirectorModelForm, link_destination
+from ccweb.director.forms.fields import OrderedModelChoiceField
+from ccweb.director.forms.widgets import AudioFileInput
+
+
+class DNISForm(DirectorModelForm):
+    class Meta:
+        model = DNIS
+        fields = ["number", "name"]
+
+
+class IRNForm(DirectorModelForm):
+    define_as_dnis = forms.BooleanField(
+        label="Also define as DNIS (for statistics)",
+        required=False,
+        help_text="Creates a DNIS with the same number (if none is chosen above) so the IRN shows in statistics.",
+    )
+
+    fieldsets = [
+        ("", ["number", "name"]),
+        (
+            "Destination",
+            ["destination_kind", "destination_service", "destination_script", "destination_device", "fallback_service"],
+        ),
+        ("Statistics", ["dnis", "define_as_dnis"]),
+    ]
+
+    class Meta:
+        model = IRN
+        fields = [
+            "number",
+            "name",
+            "destination_kind",
+            "destination_service",
+            "destination_script",
+            "destination_device",
+            "fallback_service",
+            "dnis",
+        ]
+        labels = {
+            "destination_service": "Service",
+            "destination_script": "Script",
+            "destination_device": "Device",
+            "dnis": "DNIS",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        link_destination(self, "destination")
+
+
+AUDIO_FIELDS = ServiceService.audio_fields
+
+
+class ServiceForm(DirectorModelForm):
+    groups = OrderedModelChoiceField(
+        Group.objects.all(),
+        required=False,
+        label="Groups, in order",
+        help_text="Tick the groups that answer this service; the ACD tries them by position, 1 first.",
+    )
+
+    fieldsets = [
+        ("", ["name", "description", "priority"]),
+        ("Agent groups", ["groups"]),
+        ("Queue limit", ["max_queue_time", "overflow_kind", "overflow_service", "overflow_script", "overflow_device"]),
+        ("No agent logged in", ["no_agent_kind", "no_agent_service", "no_agent_script", "no_agent_device"]),
+        (
+            "Music and announcements",
+            [
+                "music_on_hold",
+                "welcome_announcement",
+                "periodic_announcement",
+                "announcement_interval",
+                "announce_position",
+                "announce_wait_time",
+            ],
+        ),
+    ]
+
+    class Meta:
+        model = Service
+        fields = [
+            "name",
+            "description",
+            "priority",
+            "max_queue_time",
+            "overflow_kind",
+            "overflow_service",
+            "overflow_script",
+            "overflow_device",
+            "no_agent_kind",
+            "no_agent_service",
+            "no_agent_script",
+            "no_agent_device",
+            "music_on_hold",
+            "welcome_announcement",
+            "periodic_announcement",
+            "announcement_interval",
+            "announce_position",
+            "announce_wait_time",
+        ]
+        labels = {
+            "overflow_service": "Overflow service",
+            "overflow_script": "Overflow script",
+            "overflow_device": "Overflow device",
+            "no_agent_service": "No-agent service",
+            "no_agent_script": "No-agent script",
+            "no_agent_device": "No-agent device",
+        }
+        widgets = {name: AudioFileInput() for name in AUDIO_FIELDS}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        link_destination(self, "overflow")
+        link_destination(self, "no_agent")
+        if self.instance.pk is None:
+            return
+        self.initial.setdefault("groups", [row.group for row in self.instance.service_groups.select_related("group")])
+        for prefix in ("overflow", "no_agent"):
+            field = self.fields[f"{prefix}_service"]
+            field.queryset = field.queryset.exclude(pk=self.instance.pk)  # type: ignore[attr-defined]
+        for name in AUDIO_FIELDS:
+            if getattr(self.instance, name):
+                self.fields[name].widget.audio_url = reverse(  # type: ignore[attr-defined]
+                    "director:service_audio", args=[self.instance.pk, name]
+                )

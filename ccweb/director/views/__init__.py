@@ -1,0 +1,1 @@
+"""Director views that are not generic CRUD: home, login, System > Misc, audio streams."""

@@ -1,0 +1,65 @@
+"""The navigation tree mirrors the guide's menu paths, with the current page's branches open."""
+
+import pytest
+from django.urls import reverse
+
+from ccweb.director.navigation import breadcrumbs, build_tree
+from tests.director.html import nav_labels
+
+GUIDE_TREE = [
+    (
+        "System Parameters",
+        [("External Interfaces", ["Database Connections"]), ("Routing Preferences", ["Call Profiles"])],
+    ),
+    ("Routing", ["IRNs", "DNIS", "Services", "Groups", "Agents", "Skills"]),
+    ("System", ["Misc"]),
+]
+
+
+def _shape(nodes):
+    return [(n.label, _shape(n.children)) if n.is_branch else n.label for n in nodes]
+
+
+def test_tree_has_the_guide_labels_in_order():
+    """System Parameters > External Interfaces > Database Connections, ... Routing > IRNs ... System > Misc."""
+    assert _shape(build_tree("/ccd/")) == GUIDE_TREE
+
+
+def test_leaves_link_to_their_list_pages():
+    """Each leaf links to its page: e.g. Database Connections to the database connection list."""
+    tree = build_tree("/ccd/")
+    database_connections = tree[0].children[0].children[0]
+    misc = tree[2].children[0]
+    assert database_connections.url == reverse("director:database_connections_list")
+    assert misc.url == reverse("director:system_misc")
+
+
+def test_only_the_branch_chain_of_the_current_page_is_active():
+    """On an edit page below Database Connections, that leaf and its two branches are active, nothing else."""
+    tree = build_tree("/ccd/database-connections/3/edit/")
+    crumbs = breadcrumbs(tree)
+    assert [node.label for node in crumbs] == ["System Parameters", "External Interfaces", "Database Connections"]
+    assert not tree[1].active and not tree[2].active
+    assert not tree[0].children[1].active
+
+
+def test_home_page_has_no_active_branch():
+    """Outside the tree (the home page) no branch is open and there are no breadcrumbs."""
+    tree = build_tree("/ccd/")
+    assert not any(node.active for node in tree)
+    assert breadcrumbs(tree) == []
+
+
+@pytest.mark.django_db
+def test_rendered_tree_opens_the_current_branch(staff_client):
+    """The page shows the whole tree; the current page's branches are rendered open and the leaf marked current."""
+    response = staff_client.get(reverse("director:call_profiles_list"))
+    html = response.content.decode()
+    assert nav_labels(html) == [
+        "System Parameters", "External Interfaces", "Database Connections", "Routing Preferences", "Call Profiles",
+        "Routing", "IRNs", "DNIS", "Services", "Groups", "Agents", "Skills",
+        "System", "Misc",
+    ]  # fmt: skip
+    assert "<details open>\n    <summary>Routing Preferences</summary>" in html
+    assert "<details>\n    <summary>Routing</summary>" in html
+    assert f'<a href="{reverse("director:call_profiles_list")}" aria-current="page">Call Profiles</a>' in html
