@@ -86,7 +86,8 @@ class ConfigService(Generic[M]):
 
 
 def _in_use(instance: models.Model, users: Any) -> ValidationError:
-    names = ", ".join(sorted({f"{obj._meta.verbose_name} '{obj}'" for obj in users}))
+    # Link rows (a service's group list) name the object a person edits, via `in_use_label`.
+    names = ", ".join(sorted({getattr(obj, "in_use_label", f"{obj._meta.verbose_name} '{obj}'") for obj in users}))
     return ValidationError(
         f"{instance._meta.verbose_name.capitalize()} '{instance}' cannot be deleted: it is used by {names}."
     )

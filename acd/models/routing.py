@@ -121,6 +121,10 @@ class ServiceGroup(models.Model):
     def __str__(self) -> str:
         return f"{self.service} #{self.position}: {self.group}"
 
+    @property
+    def in_use_label(self) -> str:
+        return f"service '{self.service}'"
+
 
 class IRN(models.Model):
     """Intelligent Routing Number: a dial number that enters the routing system."""

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from acd.models import DNIS, IRN, Service
+from acd.models import DNIS, IRN, Group, Service
 from ccweb.services import service_for
 from tests.factories import GroupFactory, IRNFactory, ScriptFactory, ServiceFactory
 
@@ -110,3 +110,11 @@ def test_deleting_a_service_still_routed_to_says_who_uses_it():
     message = " ".join(caught.value.messages)
     assert "cannot be deleted: it is used by IRN '5000 Main'" in message
     assert Service.objects.filter(pk=irn.destination_service.pk).exists()
+
+
+def test_deleting_a_group_of_a_service_names_the_service():
+    group = GroupFactory(name="Sales")
+    service_for(Service).create(data={"name": "Stock Trades", "groups": [group]})
+    with pytest.raises(ValidationError) as caught:
+        service_for(Group).delete(instance=group)
+    assert caught.value.messages == ["Group 'Sales' cannot be deleted: it is used by service 'Stock Trades'."]

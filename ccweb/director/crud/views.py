@@ -80,7 +80,7 @@ class _CrudFormMixin(CrudMixin):
 
 class CrudCreateView(_CrudFormMixin, CreateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(title=f"New {self.page.singular}", submit_label="Create", **kwargs)
+        return super().get_context_data(title=f"New {self.page.noun}", submit_label="Create", **kwargs)
 
 
 class CrudUpdateView(_CrudFormMixin, UpdateView):
