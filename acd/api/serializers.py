@@ -86,10 +86,7 @@ class ServiceSerializer(ServiceModelSerializer):
             "announce_wait_time",
         ]
         # null clears an uploaded file (multipart clients send an empty value instead).
-        extra_kwargs = {
-            name: {"allow_null": True, "required": False}
-            for name in ("music_on_hold", "welcome_announcement", "periodic_announcement")
-        }
+        extra_kwargs = {name: {"allow_null": True, "required": False} for name in Service.AUDIO_FIELDS}
 
 
 class GroupSerializer(ServiceModelSerializer):

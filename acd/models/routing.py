@@ -72,6 +72,9 @@ class Service(models.Model):
     announce_position = models.BooleanField("announce queue position", default=True)
     announce_wait_time = models.BooleanField("announce expected wait time", default=False)
 
+    #: uploads converted to telephony WAV by the service layer
+    AUDIO_FIELDS = ("music_on_hold", "welcome_announcement", "periodic_announcement")
+
     class Meta:
         ordering = ["name"]
 

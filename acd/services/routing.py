@@ -32,10 +32,9 @@ class ServiceService(ConfigService[Service]):
 
     model = Service
     extra_keys = ("groups",)
-    audio_fields = ("music_on_hold", "welcome_announcement", "periodic_announcement")
 
     def prepare(self, instance: Service, data: dict[str, Any], *, creating: bool) -> None:
-        convert_audio_fields(instance, data, self.audio_fields)
+        convert_audio_fields(instance, data, Service.AUDIO_FIELDS)
 
     def save_related(self, instance: Service, data: dict[str, Any], *, creating: bool) -> None:
         if "groups" not in data:

@@ -6,7 +6,6 @@ from django import forms
 from django.urls import reverse
 
 from acd.models import DNIS, IRN, Group, Service
-from acd.services.routing import ServiceService
 from ccweb.director.forms.base import DirectorModelForm, link_destination
 from ccweb.director.forms.fields import OrderedModelChoiceField
 from ccweb.director.forms.widgets import AudioFileInput
@@ -56,9 +55,6 @@ class IRNForm(DirectorModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         link_destination(self, "destination")
-
-
-AUDIO_FIELDS = ServiceService.audio_fields
 
 
 class ServiceForm(DirectorModelForm):
@@ -117,7 +113,7 @@ class ServiceForm(DirectorModelForm):
             "no_agent_script": "No-agent script",
             "no_agent_device": "No-agent device",
         }
-        widgets = {name: AudioFileInput() for name in AUDIO_FIELDS}
+        widgets = {name: AudioFileInput() for name in Service.AUDIO_FIELDS}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -129,7 +125,7 @@ class ServiceForm(DirectorModelForm):
         for prefix in ("overflow", "no_agent"):
             field = self.fields[f"{prefix}_service"]
             field.queryset = field.queryset.exclude(pk=self.instance.pk)  # type: ignore[attr-defined]
-        for name in AUDIO_FIELDS:
+        for name in Service.AUDIO_FIELDS:
             if getattr(self.instance, name):
                 self.fields[name].widget.audio_url = reverse(  # type: ignore[attr-defined]
                     "director:service_audio", args=[self.instance.pk, name]

@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404
 
 from acd.models import Service
 from acd.selectors import default_music_on_hold_path
-from acd.services.routing import ServiceService
 from ccweb.director.access import staff_required
 
 
@@ -26,7 +25,7 @@ def default_music_on_hold(request: HttpRequest) -> FileResponse:
 @staff_required
 def service_audio(request: HttpRequest, pk: int, field: str) -> FileResponse:
     """A service's music on hold or announcement."""
-    if field not in ServiceService.audio_fields:
+    if field not in Service.AUDIO_FIELDS:
         raise Http404("No such audio field.")
     stored = getattr(get_object_or_404(Service, pk=pk), field)
     if not stored:
