@@ -61,12 +61,13 @@ class ConfigService(Generic[M]):
     # ----------------------------------------------------------------------
 
     def _save(self, instance: M, data: dict[str, Any], *, creating: bool) -> M:
-        unknown = set(data) - self._field_names() - set(self.extra_keys)
+        fields = self._field_names()
+        unknown = set(data) - fields - set(self.extra_keys)
         if unknown:
             raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
         with transaction.atomic():
             for name, value in data.items():
-                if name in self._field_names():
+                if name in fields:
                     setattr(instance, name, "" if value is False and self._is_file(name) else value)
             self.prepare(instance, data, creating=creating)
             instance.full_clean()
