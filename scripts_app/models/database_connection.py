@@ -42,6 +42,13 @@ class DatabaseConnection(models.Model):
         help_text="Most connections open to this database at once, across all ccweb processes.",
     )
 
+    unicode_parameters = models.BooleanField(
+        "Bind strings as NVARCHAR",
+        default=False,
+        help_text="Off (the default): text values are sent as VARCHAR, which columns such as the ANI must use. "
+        "On: NVARCHAR, for databases whose columns are NVARCHAR.",
+    )
+
     class Meta:
         ordering = ["name"]
 
