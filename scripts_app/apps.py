@@ -6,4 +6,4 @@ class ScriptsAppConfig(AppConfig):
     verbose_name = "Call control scripts and database interactions"
 
     def ready(self) -> None:
-        from scripts_app import services  # noqa: F401  (registers services)
+        from scripts_app import services, signals  # noqa: F401  (registers services and cache invalidation)

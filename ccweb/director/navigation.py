@@ -11,7 +11,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 # Leaves that are not CRUD pages: (branches, label, URL name).
-EXTRA_LEAVES: tuple[tuple[tuple[str, ...], str, str], ...] = ((("System",), "Misc", "director:system_misc"),)
+EXTRA_LEAVES: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("System Parameters", "External Interfaces"), "Query Tester", "director:query_tester"),
+    (("System",), "Misc", "director:system_misc"),
+)
 
 
 @dataclass

@@ -2,7 +2,7 @@ from django.urls import path
 
 from ccweb.director.crud.urls import crud_urlpatterns
 from ccweb.director.pages import PAGES
-from ccweb.director.views import audio, auth, home, system
+from ccweb.director.views import audio, auth, home, sql, system
 
 app_name = "director"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("system/misc/", system.misc, name="system_misc"),
     path("system/misc/music-on-hold.wav", audio.default_music_on_hold, name="system_moh"),
     path("services/<int:pk>/audio/<str:field>.wav", audio.service_audio, name="service_audio"),
+    path("query-tester/", sql.query_tester, name="query_tester"),
+    path("database-connections/<int:pk>/test/", sql.test_connection, name="database_connection_test"),
 ]
 for _page in PAGES:
     urlpatterns += crud_urlpatterns(_page)

@@ -37,6 +37,7 @@ class DatabaseConnectionSerializer(ServiceModelSerializer):
             "database_type",
             "timeout",
             "simultaneous_connections",
+            "unicode_parameters",
             "username",
             "password",
             "clear_password",

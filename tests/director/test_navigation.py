@@ -9,7 +9,10 @@ from tests.director.html import nav_labels
 GUIDE_TREE = [
     (
         "System Parameters",
-        [("External Interfaces", ["Database Connections"]), ("Routing Preferences", ["Call Profiles"])],
+        [
+            ("External Interfaces", ["Database Connections", "Query Tester"]),
+            ("Routing Preferences", ["Call Profiles"]),
+        ],
     ),
     ("Routing", ["IRNs", "DNIS", "Services", "Groups", "Agents", "Skills"]),
     ("System", ["Misc"]),
@@ -56,7 +59,8 @@ def test_rendered_tree_opens_the_current_branch(staff_client):
     response = staff_client.get(reverse("director:call_profiles_list"))
     html = response.content.decode()
     assert nav_labels(html) == [
-        "System Parameters", "External Interfaces", "Database Connections", "Routing Preferences", "Call Profiles",
+        "System Parameters", "External Interfaces", "Database Connections", "Query Tester",
+        "Routing Preferences", "Call Profiles",
         "Routing", "IRNs", "DNIS", "Services", "Groups", "Agents", "Skills",
         "System", "Misc",
     ]  # fmt: skip

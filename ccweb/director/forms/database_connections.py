@@ -27,11 +27,20 @@ class DatabaseConnectionForm(DirectorModelForm):
         "password",
         "clear_password",
         "simultaneous_connections",
+        "unicode_parameters",
     ]
 
     class Meta:
         model = DatabaseConnection
-        fields = ["name", "dsn", "database_type", "timeout", "username", "simultaneous_connections"]
+        fields = [
+            "name",
+            "dsn",
+            "database_type",
+            "timeout",
+            "username",
+            "simultaneous_connections",
+            "unicode_parameters",
+        ]
         labels = {
             "name": "Name",
             "dsn": "ODBC DSN",

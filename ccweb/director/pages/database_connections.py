@@ -1,3 +1,6 @@
+from django.urls import reverse
+from django.utils.html import format_html
+
 from ccweb.director.crud.config import Column, CrudPage
 from ccweb.director.forms.database_connections import DatabaseConnectionForm
 from ccweb.director.pages.render import code, or_none, yes_no
@@ -20,5 +23,11 @@ DATABASE_CONNECTIONS = CrudPage(
         Column("Username", lambda c: or_none(c.username)),
         Column("Password stored", lambda c: yes_no(c.has_password)),
         Column("Simultaneous Connections", lambda c: c.simultaneous_connections, "num"),
+        Column(
+            "",
+            lambda c: format_html(
+                '<a href="{}">Test connection</a>', reverse("director:database_connection_test", args=[c.pk])
+            ),
+        ),
     ),
 )

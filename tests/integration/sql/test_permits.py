@@ -6,7 +6,7 @@ import uuid
 import pytest
 import redis
 
-from scripts_app.sql.pool import Permits
+from scripts_app.sql.permits import Permits
 
 pytestmark = pytest.mark.integration
 
