@@ -133,7 +133,11 @@ def session(settings: ConnectionSettings, *, deadline: float | None = None) -> I
 
 
 def probe(settings: ConnectionSettings) -> dict[str, Any]:
-    """Driver and server names and versions, and the time taken: "Test connection"."""
+    """Driver and server names and versions, and the time taken: "Test connection".
+
+    Idle pooled connections are closed first, so the test really connects and checks today's credentials.
+    """
+    pool.discard_idle(settings)
     started = time.monotonic()
     deadline = started + settings.timeout
     with _checkout(settings, deadline=deadline, ping=True) as connection:
