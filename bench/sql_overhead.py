@@ -23,7 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 VAR = tempfile.mkdtemp(prefix="ccweb-bench-")
 os.environ.update(
-    CCWEB_VAR_DIR=VAR, REDIS_URL="redis://127.0.0.1:6379/14", DJANGO_SETTINGS_MODULE="ccweb.settings", LOG_LEVEL="WARNING"
+    CCWEB_VAR_DIR=VAR,
+    REDIS_URL="redis://127.0.0.1:6379/14",
+    DJANGO_SETTINGS_MODULE="ccweb.settings",
+    LOG_LEVEL="WARNING",
 )
 MARIADB = "Driver={MariaDB Unicode};Server=127.0.0.1;Port=3306;Database=ccweb_test"
 ROWS = 10_000
@@ -61,10 +64,14 @@ def prepare_table() -> None:
 
     with pyodbc.connect(MARIADB + ";UID=ccweb;PWD=ccweb", autocommit=True) as db:
         db.execute("DROP TABLE IF EXISTS bench_customers")
-        db.execute("CREATE TABLE bench_customers (id INT PRIMARY KEY, phone VARCHAR(32), customer_type VARCHAR(20), "
-                   "INDEX (phone))")
-        db.cursor().executemany("INSERT INTO bench_customers VALUES (?, ?, ?)",
-                                [(i, f"+1555{i:07d}", "Stocks" if i % 2 else "Bonds") for i in range(ROWS)])
+        db.execute(
+            "CREATE TABLE bench_customers (id INT PRIMARY KEY, phone VARCHAR(32), customer_type VARCHAR(20), "
+            "INDEX (phone))"
+        )
+        db.cursor().executemany(
+            "INSERT INTO bench_customers VALUES (?, ?, ?)",
+            [(i, f"+1555{i:07d}", "Stocks" if i % 2 else "Bonds") for i in range(ROWS)],
+        )
 
 
 def main() -> None:
@@ -85,13 +92,37 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     prepare_table()
-    connection = service_for(DatabaseConnection).create(data={
-        "name": "bench", "dsn": MARIADB, "database_type": "mysql", "username": "ccweb", "password": "ccweb",
-        "timeout": 5, "simultaneous_connections": 4})
+    connection = service_for(DatabaseConnection).create(
+        data={
+            "name": "bench",
+            "dsn": MARIADB,
+            "database_type": "mysql",
+            "username": "ccweb",
+            "password": "ccweb",
+            "timeout": 5,
+            "simultaneous_connections": 4,
+        }
+    )
     worker = subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "ccweb", "worker", "-Q", "sql", "--pool", "threads",
-         "--concurrency", "4", "-l", "warning"], cwd=ROOT, env=os.environ.copy(),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "ccweb",
+            "worker",
+            "-Q",
+            "sql",
+            "--pool",
+            "threads",
+            "--concurrency",
+            "4",
+            "-l",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         raw_db = pyodbc.connect(MARIADB + ";UID=ccweb;PWD=ccweb", autocommit=True)
         raw_cursor = raw_db.cursor()

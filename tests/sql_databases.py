@@ -334,3 +334,20 @@ def odbc_server(request, tmp_path_factory) -> Iterator[OdbcServer]:
 def odbc_database(odbc_server, db, sql_pool) -> OdbcDatabase:
     """`odbc_server` with a DatabaseConnection (Timeout 10 s, 4 Simultaneous Connections) to it."""
     return OdbcDatabase(odbc_server, make_database_connection(odbc_server))
+
+
+@pytest.fixture
+def sqlite_crm(tmp_path):
+    """A SQLite customer table reached over the SQLite3 ODBC driver, as a DatabaseConnection named CRM."""
+    import sqlite3
+
+    from ccweb.services import service_for
+    from scripts_app.models import DatabaseConnection
+
+    path = tmp_path / "crm.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE customers (phone VARCHAR(32), customer_type VARCHAR(20), balance DECIMAL(12,2))")
+        db.execute("INSERT INTO customers VALUES ('+15551230002', 'Bonds', '880.00')")
+    return service_for(DatabaseConnection).create(
+        data={"name": "CRM", "dsn": f"Driver=SQLite3;Database={path}", "database_type": "sqlite", "timeout": 5}
+    )

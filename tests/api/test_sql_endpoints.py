@@ -1,24 +1,13 @@
 """POST /api/database-connections/{id}/test/ and /query/: the Director's tools for integrators."""
 
-import sqlite3
-
 import pytest
-
-from ccweb.services import service_for
-from scripts_app.models import DatabaseConnection
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 @pytest.fixture
-def crm(tmp_path):
-    path = tmp_path / "crm.sqlite"
-    with sqlite3.connect(path) as db:
-        db.execute("CREATE TABLE customers (phone VARCHAR(32), customer_type VARCHAR(20), balance DECIMAL(12,2))")
-        db.execute("INSERT INTO customers VALUES ('+15551230002', 'Bonds', '880.00')")
-    return service_for(DatabaseConnection).create(
-        data={"name": "CRM", "dsn": f"Driver=SQLite3;Database={path}", "database_type": "sqlite", "timeout": 5}
-    )
+def crm(sqlite_crm):
+    return sqlite_crm
 
 
 @pytest.fixture

@@ -12,14 +12,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 @pytest.fixture
-def crm(tmp_path):
-    path = tmp_path / "crm.sqlite"
-    with sqlite3.connect(path) as db:
-        db.execute("CREATE TABLE customers (phone VARCHAR(32), customer_type VARCHAR(20))")
-        db.execute("INSERT INTO customers VALUES ('+15551230002', 'Bonds')")
-    return service_for(DatabaseConnection).create(
-        data={"name": "CRM", "dsn": f"Driver=SQLite3;Database={path}", "database_type": "sqlite", "timeout": 5}
-    )
+def crm(sqlite_crm):
+    return sqlite_crm
 
 
 def test_query_tester_shows_bound_statement_values_rows_and_profile(staff_client, crm):
