@@ -16,9 +16,13 @@ from scripts_app.sql import executor, script, template, validate
 from scripts_app.sql.connect import ConnectionSettings, settings_for
 from scripts_app.sql.types import BoundStatement, Dialect, SqlError, SqlErrorKind, SqlIssue, SqlResult
 
+# Every statement needs the profile field types and the connection's settings: cache them per process.
+# Saves in this process clear the cache at once (signals); other processes (workers, other hosts) see a
+# change within CACHE_SECONDS.
+CACHE_SECONDS = 5.0
 _cache_lock = threading.Lock()
-_field_types: dict[str, str] | None = None
-_settings: dict[int, ConnectionSettings] = {}
+_field_types: tuple[float, dict[str, str], frozenset[str]] | None = None
+_settings: dict[int, tuple[float, ConnectionSettings]] = {}
 
 
 def forget_cached_configuration() -> None:
@@ -30,31 +34,44 @@ def forget_cached_configuration() -> None:
     _issues.cache_clear()
 
 
-def field_types() -> dict[str, str]:
-    """Profile field name -> data type; cached per process because every statement needs it."""
+def _fresh(loaded_at: float) -> bool:
+    return time.monotonic() - loaded_at < CACHE_SECONDS
+
+
+def _field_cache() -> tuple[float, dict[str, str], frozenset[str]]:
     global _field_types
     with _cache_lock:
-        if _field_types is None:
-            from acd.models import CallProfileField
+        cached = _field_types
+    if cached is not None and _fresh(cached[0]):
+        return cached
+    from acd.models import CallProfileField
 
-            _field_types = dict(CallProfileField.objects.values_list("name", "data_type"))
-        return _field_types
+    types = dict(CallProfileField.objects.values_list("name", "data_type"))
+    loaded = (time.monotonic(), types, frozenset(types))
+    with _cache_lock:
+        _field_types = loaded
+    return loaded
+
+
+def field_types() -> dict[str, str]:
+    """Profile field name -> data type."""
+    return _field_cache()[1]
 
 
 def connection_settings(connection: DatabaseConnection | int) -> ConnectionSettings:
     pk = connection if isinstance(connection, int) else connection.pk
     with _cache_lock:
         cached = _settings.get(pk)
-    if cached is not None:
-        return cached
-    if isinstance(connection, int):
-        try:
-            connection = DatabaseConnection.objects.get(pk=pk)
-        except DatabaseConnection.DoesNotExist:
-            raise SqlError(SqlErrorKind.VALIDATION, f"Database connection #{pk} does not exist.") from None
-    resolved = settings_for(connection)
+    if cached is not None and _fresh(cached[0]):
+        return cached[1]
+    try:
+        # Always the stored row: an object edited in memory but not saved must not reach the database.
+        stored = DatabaseConnection.objects.get(pk=pk)
+    except DatabaseConnection.DoesNotExist:
+        raise SqlError(SqlErrorKind.VALIDATION, f"Database connection #{pk} does not exist.") from None
+    resolved = settings_for(stored)
     with _cache_lock:
-        _settings[pk] = resolved
+        _settings[pk] = (time.monotonic(), resolved)
     return resolved
 
 
@@ -66,7 +83,7 @@ def check_statement(
 
 
 def _fields_key() -> frozenset[str]:
-    return frozenset(field_types())
+    return _field_cache()[2]
 
 
 @lru_cache(maxsize=512)

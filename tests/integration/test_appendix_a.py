@@ -190,3 +190,16 @@ def test_select_only_place_refuses_other_statements(appendix):
         run(appendix, "DELETE FROM table1", select_only=True)
     assert caught.value.issues[0].id == "sql.E002"
     assert len(table1(appendix)) == len(TABLE1)
+
+
+def test_other_processes_see_configuration_changes_within_the_cache_time(appendix, monkeypatch):
+    """A worker that did not receive the save signal re-reads fields and settings after CACHE_SECONDS."""
+    from scripts_app.sql import gateway
+
+    run(appendix, "SELECT field1 FROM table1 WHERE field1 = %Customer ID%")
+    # As another process would: the row changes without this process's cache being told.
+    CallProfileField.objects.filter(name="Customer ID").update(name="Client ID")
+    monkeypatch.setattr(gateway, "CACHE_SECONDS", 0.0)
+    with pytest.raises(SqlError) as caught:
+        run(appendix, "SELECT field1 FROM table1 WHERE field1 = %Customer ID%")
+    assert caught.value.issues[0].id == "sql.E003"
