@@ -132,12 +132,14 @@ def session(settings: ConnectionSettings, *, deadline: float | None = None) -> I
         held.close()
 
 
-def probe(settings: ConnectionSettings) -> dict[str, Any]:
+def probe(settings: ConnectionSettings, *, fresh: bool = True) -> dict[str, Any]:
     """Driver and server names and versions, and the time taken: "Test connection".
 
-    Idle pooled connections are closed first, so the test really connects and checks today's credentials.
+    `fresh`: idle pooled connections are closed first, so the test really connects and checks today's
+    credentials. SQLConnect passes False: a live pooled connection proves the database is reachable.
     """
-    pool.discard_idle(settings)
+    if fresh:
+        pool.discard_idle(settings)
     started = time.monotonic()
     deadline = started + settings.timeout
     with _checkout(settings, deadline=deadline, ping=True) as connection:

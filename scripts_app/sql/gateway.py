@@ -192,3 +192,8 @@ def _match_key(name: str) -> str:
 def test_connection(connection: DatabaseConnection) -> dict[str, Any]:
     """Driver and server versions, or a typed SqlError with the driver's exact message, within the Timeout."""
     return executor.probe(settings_for(connection))
+
+
+def ensure_reachable(connection: DatabaseConnection | int) -> None:
+    """SQLConnect: the database answers (through the pool); raises a typed SqlError otherwise."""
+    executor.probe(connection_settings(connection), fresh=False)
