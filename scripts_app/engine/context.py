@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -39,6 +39,9 @@ class CallContext:
     destination: str = ""
     #: nesting depth of Subscript
     depth: int = 0
+    #: set by the interpreter: run another script's graph on this call, returning how it ended
+    #: ("returned" when it reached an end and the caller is still here, else the outcome)
+    run_subscript: Callable[[object], Awaitable[str]] | None = None
 
     @property
     def language(self) -> int:
