@@ -27,15 +27,15 @@ AGENTS = [
 ]
 SERVICES = [
     # name, description, priority, groups in order
-    ("Stock Trades", "Customers whose CRM customer type is Stocks", 7, ["Stock Traders", "Customer Care"]),
-    ("Bonds", "Customers whose CRM customer type is Bonds", 6, ["Bond Specialists", "Customer Care"]),
+    ("Stocks", "Customers whose CRM customer type is STOCKS", 7, ["Stock Traders", "Customer Care"]),
+    ("Bonds", "Customers whose CRM customer type is BONDS", 6, ["Bond Specialists", "Customer Care"]),
     ("Customer Care", "Everyone else", 5, ["Customer Care"]),
 ]
 DNIS = [("5000", "Main line"), ("5001", "Self service")]
 IRNS = [
     # number, name, service, also a DNIS
     ("5000", "Main line", "Customer Care", True),
-    ("5002", "Stock desk direct", "Stock Trades", False),
+    ("5002", "Stock desk direct", "Stocks", False),
 ]
 USER_FIELDS = [
     ("Customer Type", "Customer type from the CRM (Stocks or Bonds)", "text"),
@@ -44,9 +44,7 @@ USER_FIELDS = [
 ]
 CRM_CONNECTION = "Demo CRM"
 CRM_CUSTOMERS = [
-    # customer_id, name, phone (ANI format), customer_type, balance
-    (1001, "Dana Whitfield", "+15551230001", "Stocks", "15234.50"),
-    (1002, "Omar Haddad", "+15551230002", "Bonds", "880.00"),
-    (1003, "Lucia Fernandez", "+15551230003", "Stocks", "102.75"),
-    (1004, "Ken Watanabe", "+15551230004", "Bonds", "45012.10"),
+    # customer_id, name, phone (ANI format), customer_type, balance: the guide's two examples read these
+    (1001, "Dana Whitfield", "+15551230001", "STOCKS", "2500.75"),
+    (1002, "Omar Haddad", "+15551230002", "BONDS", "100.00"),
 ]

@@ -34,7 +34,7 @@ def build_demo_crm(path: Path) -> None:
             "CREATE TABLE IF NOT EXISTS customers (customer_id INTEGER PRIMARY KEY, name VARCHAR(100), "
             "phone VARCHAR(32), customer_type VARCHAR(20), balance DECIMAL(12,2))"
         )
-        db.executemany("INSERT OR IGNORE INTO customers VALUES (?, ?, ?, ?, ?)", data.CRM_CUSTOMERS)
+        db.executemany("INSERT OR REPLACE INTO customers VALUES (?, ?, ?, ?, ?)", data.CRM_CUSTOMERS)
 
 
 @transaction.atomic
