@@ -67,7 +67,15 @@ class IRNAdmin(ServiceModelAdmin):
         (None, {"fields": ["number", "name"]}),
         (
             "Destination",
-            {"fields": ["destination_kind", "destination_service", "destination_script", "destination_device"]},
+            {
+                "fields": [
+                    "destination_kind",
+                    "destination_service",
+                    "destination_script",
+                    "script_parameters",
+                    "destination_device",
+                ]
+            },
         ),
         (None, {"fields": ["fallback_service", "dnis", "define_as_dnis"]}),
     ]
@@ -93,6 +101,7 @@ class ServiceAdmin(ServiceModelAdmin):
             {"fields": ["max_queue_time", "overflow_kind", "overflow_service", "overflow_script", "overflow_device"]},
         ),
         ("No agent logged in", {"fields": ["no_agent_kind", "no_agent_service", "no_agent_script", "no_agent_device"]}),
+        ("IVR application", {"fields": ["script", "script_parameters"]}),
         (
             "Announcements and music on hold",
             {

@@ -9,8 +9,12 @@ from scripts_app.models import DatabaseConnection, Script
 
 @admin.register(Script)
 class ScriptAdmin(ServiceModelAdmin):
-    list_display = ["name", "description"]
+    """The draft is edited here; publishing and rollback are in the Director and the API."""
+
+    list_display = ["name", "description", "current_version"]
     search_fields = ["name", "description"]
+    fields = ["name", "description", "parameters", "graph", "draft_errors", "current_version"]
+    readonly_fields = ["draft_errors", "current_version"]
 
 
 class DatabaseConnectionForm(ServiceModelForm):

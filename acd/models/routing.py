@@ -6,6 +6,11 @@ from django.db import models
 
 from acd.models.destinations import DestinationKind, destination_errors, validate_device
 from acd.models.sip import validate_dial_number
+from scripts_app.models.parameters import validate_script_parameters
+
+SCRIPT_PARAMETERS_HELP = (
+    "Values for the script's parameters, as a JSON object of name: value; names left out keep the script's defaults."
+)
 
 
 class DNIS(models.Model):
@@ -61,6 +66,23 @@ class Service(models.Model):
     )
     no_agent_device = models.CharField(max_length=200, blank=True, validators=[validate_device])
 
+    script = models.ForeignKey(
+        "scripts_app.Script",
+        verbose_name="IVR application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="services",
+        help_text="IVR application: runs while the call waits in this service's queue.",
+    )
+    script_parameters = models.JSONField(
+        "IVR application parameters",
+        default=dict,
+        blank=True,
+        validators=[validate_script_parameters],
+        help_text=SCRIPT_PARAMETERS_HELP,
+    )
+
     music_on_hold = models.FileField(
         upload_to="moh/services/", blank=True, help_text="Empty: the default music on hold of System > Misc."
     )
@@ -82,6 +104,8 @@ class Service(models.Model):
         return self.name
 
     def clean(self) -> None:
+        if self.script_parameters is None:  # an emptied form field
+            self.script_parameters = {}
         errors = destination_errors(
             "overflow",
             self.overflow_kind,
@@ -144,6 +168,9 @@ class IRN(models.Model):
     destination_device = models.CharField(
         max_length=200, blank=True, validators=[validate_device], help_text="Extension or SIP URI."
     )
+    script_parameters = models.JSONField(
+        default=dict, blank=True, validators=[validate_script_parameters], help_text=SCRIPT_PARAMETERS_HELP
+    )
     fallback_service = models.ForeignKey(
         Service,
         null=True,
@@ -170,6 +197,8 @@ class IRN(models.Model):
         return f"{self.number} {self.name}".strip()
 
     def clean(self) -> None:
+        if self.script_parameters is None:  # an emptied form field
+            self.script_parameters = {}
         errors = destination_errors(
             "destination",
             self.destination_kind,

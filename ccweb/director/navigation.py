@@ -13,6 +13,7 @@ from django.urls import reverse
 # Leaves that are not CRUD pages: (branches, label, URL name).
 EXTRA_LEAVES: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("System Parameters", "External Interfaces"), "Query Tester", "director:query_tester"),
+    (("Routing",), "Scripts", "director:scripts_list"),
     (("System",), "Misc", "director:system_misc"),
 )
 

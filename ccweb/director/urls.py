@@ -2,7 +2,7 @@ from django.urls import path
 
 from ccweb.director.crud.urls import crud_urlpatterns
 from ccweb.director.pages import PAGES
-from ccweb.director.views import audio, auth, home, sql, system
+from ccweb.director.views import audio, auth, home, scripts, sql, system
 
 app_name = "director"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("services/<int:pk>/audio/<str:field>.wav", audio.service_audio, name="service_audio"),
     path("query-tester/", sql.query_tester, name="query_tester"),
     path("database-connections/<int:pk>/test/", sql.test_connection, name="database_connection_test"),
+    *scripts.urlpatterns,
 ]
 for _page in PAGES:
     urlpatterns += crud_urlpatterns(_page)

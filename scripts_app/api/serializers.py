@@ -3,13 +3,24 @@
 from rest_framework import serializers
 
 from ccweb.api.base import ServiceModelSerializer
+from scripts_app.api.script_serializers import ScriptErrorSerializer, ScriptVersionSummarySerializer
 from scripts_app.models import DatabaseConnection, Script
 
 
 class ScriptSerializer(ServiceModelSerializer):
+    """A script's draft (saved even with validator errors, listed in `draft_errors`) and its version in force."""
+
+    draft_errors = ScriptErrorSerializer(
+        many=True, read_only=True, help_text="What the validator finds in the draft; publishing needs none."
+    )
+    current_version = ScriptVersionSummarySerializer(
+        read_only=True, allow_null=True, help_text="The published version new calls run; null if never published."
+    )
+
     class Meta:
         model = Script
-        fields = ["id", "name", "description"]
+        fields = ["id", "name", "description", "graph", "parameters", "draft_errors", "current_version"]
+        extra_kwargs = {"graph": {"required": False}, "parameters": {"required": False}}
 
 
 class DatabaseConnectionSerializer(ServiceModelSerializer):

@@ -8,14 +8,17 @@ from rest_framework.response import Response
 
 from ccweb.api.base import ServiceModelViewSet
 from scripts_app.api import serializers, sql_serializers
+from scripts_app.api.script_views import ScriptActionsMixin
 from scripts_app.models import DatabaseConnection, Script
 from scripts_app.sql import gateway
 from scripts_app.sql.types import SqlError
 
 
 @extend_schema(tags=["scripts"])
-class ScriptViewSet(ServiceModelViewSet):
-    queryset = Script.objects.all()
+class ScriptViewSet(ScriptActionsMixin, ServiceModelViewSet):
+    """Call control scripts: the draft is edited here; calls run the published `current_version`."""
+
+    queryset = Script.objects.select_related("current_version")
     serializer_class = serializers.ScriptSerializer
     search_fields = ["name", "description"]
     ordering_fields = ["name"]

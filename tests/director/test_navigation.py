@@ -14,7 +14,7 @@ GUIDE_TREE = [
             ("Routing Preferences", ["Call Profiles"]),
         ],
     ),
-    ("Routing", ["IRNs", "DNIS", "Services", "Groups", "Agents", "Skills"]),
+    ("Routing", ["IRNs", "DNIS", "Services", "Groups", "Agents", "Skills", "Scripts"]),
     ("System", ["Misc"]),
 ]
 
@@ -61,7 +61,7 @@ def test_rendered_tree_opens_the_current_branch(staff_client):
     assert nav_labels(html) == [
         "System Parameters", "External Interfaces", "Database Connections", "Query Tester",
         "Routing Preferences", "Call Profiles",
-        "Routing", "IRNs", "DNIS", "Services", "Groups", "Agents", "Skills",
+        "Routing", "IRNs", "DNIS", "Services", "Groups", "Agents", "Skills", "Scripts",
         "System", "Misc",
     ]  # fmt: skip
     assert "<details open>\n    <summary>Routing Preferences</summary>" in html

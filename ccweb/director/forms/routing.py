@@ -6,7 +6,7 @@ from django import forms
 from django.urls import reverse
 
 from acd.models import DNIS, IRN, Group, Service
-from ccweb.director.forms.base import DirectorModelForm, link_destination
+from ccweb.director.forms.base import DirectorModelForm, link_destination, show_only_when
 from ccweb.director.forms.fields import OrderedModelChoiceField
 from ccweb.director.forms.widgets import AudioFileInput
 
@@ -28,7 +28,14 @@ class IRNForm(DirectorModelForm):
         ("", ["number", "name"]),
         (
             "Destination",
-            ["destination_kind", "destination_service", "destination_script", "destination_device", "fallback_service"],
+            [
+                "destination_kind",
+                "destination_service",
+                "destination_script",
+                "script_parameters",
+                "destination_device",
+                "fallback_service",
+            ],
         ),
         ("Statistics", ["dnis", "define_as_dnis"]),
     ]
@@ -41,6 +48,7 @@ class IRNForm(DirectorModelForm):
             "destination_kind",
             "destination_service",
             "destination_script",
+            "script_parameters",
             "destination_device",
             "fallback_service",
             "dnis",
@@ -50,11 +58,14 @@ class IRNForm(DirectorModelForm):
             "destination_script": "Script",
             "destination_device": "Device",
             "dnis": "DNIS",
+            "script_parameters": "Script parameters (JSON)",
         }
+        widgets = {"script_parameters": forms.Textarea(attrs={"class": "mono", "rows": 3, "spellcheck": "false"})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         link_destination(self, "destination")
+        show_only_when(self, "script_parameters", "destination_kind", "script")
 
 
 class ServiceForm(DirectorModelForm):
@@ -70,6 +81,7 @@ class ServiceForm(DirectorModelForm):
         ("Agent groups", ["groups"]),
         ("Queue limit", ["max_queue_time", "overflow_kind", "overflow_service", "overflow_script", "overflow_device"]),
         ("No agent logged in", ["no_agent_kind", "no_agent_service", "no_agent_script", "no_agent_device"]),
+        ("IVR application", ["script", "script_parameters"]),
         (
             "Music and announcements",
             [
@@ -98,6 +110,8 @@ class ServiceForm(DirectorModelForm):
             "no_agent_service",
             "no_agent_script",
             "no_agent_device",
+            "script",
+            "script_parameters",
             "music_on_hold",
             "welcome_announcement",
             "periodic_announcement",
@@ -112,8 +126,12 @@ class ServiceForm(DirectorModelForm):
             "no_agent_service": "No-agent service",
             "no_agent_script": "No-agent script",
             "no_agent_device": "No-agent device",
+            "script_parameters": "IVR application parameters (JSON)",
         }
-        widgets = {name: AudioFileInput() for name in Service.AUDIO_FIELDS}
+        widgets = {
+            **{name: AudioFileInput() for name in Service.AUDIO_FIELDS},
+            "script_parameters": forms.Textarea(attrs={"class": "mono", "rows": 3, "spellcheck": "false"}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
