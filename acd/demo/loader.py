@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models, transaction
 
 from acd.demo import data
+from acd.demo import scripts as demo_scripts
 from acd.models import DNIS, IRN, Agent, CallProfileField, Group, Service, Skill
 from ccweb.services import service_for
 from scripts_app.models import DatabaseConnection, DatabaseType
@@ -97,4 +98,31 @@ def load_demo() -> list[str]:
         },
         created,
     )
+    _load_scripts(services["Customer Care"], created)
     return created
+
+
+def _load_scripts(fallback: Service, created: list[str]) -> None:
+    """The guide's two examples, published, each on its IRN (also a DNIS)."""
+    from scripts_app.models import Script
+    from scripts_app.services.scripts import script_import, script_publish
+
+    for name, description, graph, number in demo_scripts.SCRIPTS:
+        script = Script.objects.filter(name=name).first()
+        if script is None:
+            script = script_import(data={"name": name, "description": description, "parameters": {}, "graph": graph})
+            created.append(f"script {name}")
+        if script.current_version is None:
+            script_publish(script=script, comment="demo")
+        _ensure(
+            IRN,
+            {"number": number},
+            {
+                "name": name,
+                "destination_kind": "script",
+                "destination_script": script,
+                "fallback_service": fallback,
+                "define_as_dnis": True,
+            },
+            created,
+        )

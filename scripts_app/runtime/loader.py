@@ -7,6 +7,8 @@ newer version is published.
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from scripts_app.engine.graph import Graph, parse_graph
@@ -72,5 +74,13 @@ class PublishedScriptLoader:
         return loaded
 
     def load(self, name: str) -> Graph | None:
-        loaded = self.resolve(name)
+        # Subscript calls this from the script's event loop, where Django refuses ORM queries: run the
+        # (millisecond) lookup on a helper thread and wait for it.
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            loaded = self.resolve(name)
+        else:
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                loaded = pool.submit(self.resolve, name).result()
         return loaded.graph if loaded is not None else None

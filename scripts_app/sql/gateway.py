@@ -175,11 +175,11 @@ def profile_updates(result: SqlResult, types: Mapping[str, str], mapping: Mappin
     if result.rows:
         for column, value in zip(result.columns, result.rows[0], strict=False):
             target = (mapping or {}).get(column) or by_key.get(_match_key(column))
-            if target in types:
+            if target is not None and target in types:
                 updates[target] = value
     for variable, value in result.variables.items():
         target = (mapping or {}).get(f"@{variable}") or (mapping or {}).get(variable)
-        if target in types:
+        if target is not None and target in types:
             updates[target] = value
     return updates
 
