@@ -14,7 +14,7 @@ from scripts_app.runtime.sql_port import GatewaySqlPort
 from scripts_app.sql.types import SqlError, SqlErrorKind
 from tests.scripts_app.fakes import make_call
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 KNOWN_ANI = "+15551230002"
 SELECT = "SELECT customer_type, balance FROM customers WHERE phone = %ANI%"
