@@ -256,7 +256,6 @@ def test_schema_documents_the_script_endpoints_without_warnings(tmp_path):
 
 def test_simulate_with_the_real_simulator(api, script):
     """End to end through scripts_app.runtime.simulate: the published greeting plays and the script ends."""
-    pytest.importorskip("scripts_app.runtime.simulate")
     script_publish(script=script)
     response = api.post(url(script, "simulate"), {"ani": "+15551234567"}, format="json")
     assert response.status_code == 200, response.content
