@@ -125,3 +125,19 @@ def test_timeout_after_a_real_connect(crm):
     assert run("sql_execute", {"connection": "CRM", "statement": SELECT}, call) == "timeout"
     assert call.connected == {"CRM"} and call.last_result is None
     assert call.media.kinds() == ["moh_start", "moh_stop"]
+
+
+def test_a_connection_deleted_while_calls_run_takes_the_failure_path(crm):
+    """A call that resolved the connection before it was deleted still fails cleanly (ActionFailed -> failure)."""
+    from ccweb.services import service_for
+    from scripts_app.models import DatabaseConnection
+
+    call = crm_call()
+    assert run("sql_connect", {"connection": "CRM"}, call) == "success"
+    service_for(DatabaseConnection).delete(instance=DatabaseConnection.objects.get(name="CRM"))
+    fresh = crm_call()
+    with pytest.raises(ActionFailed, match="no Database Connection named 'CRM'"):
+        run("sql_execute", {"connection": "CRM", "statement": SELECT}, fresh)
+    with pytest.raises(ActionFailed):
+        run("sql_execute", {"connection": "CRM", "statement": SELECT}, call)
+    assert fresh.media.kinds()[-1] == "moh_stop"
