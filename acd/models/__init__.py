@@ -1,10 +1,13 @@
 from acd.models.agents import Agent, AgentSkill, Group, Skill
 from acd.models.destinations import DestinationKind
+from acd.models.history import AcdEvent, AcdEventKind
 from acd.models.profile import CallProfileField, DataType, FieldKind
 from acd.models.routing import DNIS, IRN, Service, ServiceGroup
 from acd.models.system import Language, SystemSettings
 
 __all__ = [
+    "AcdEvent",
+    "AcdEventKind",
     "Agent",
     "AgentSkill",
     "CallProfileField",
