@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from acd.api import agent_views
 from acd.api import views as acd_views
 from ccweb.api.auth import TokenObtainView
 from scripts_app.api import views as scripts_views
@@ -18,6 +19,7 @@ router.register("dnis", acd_views.DNISViewSet, basename="dnis")
 router.register("services", acd_views.ServiceViewSet, basename="service")
 router.register("groups", acd_views.GroupViewSet, basename="group")
 router.register("agents", acd_views.AgentViewSet, basename="agent")
+router.register("agents", agent_views.AgentStateViewSet, basename="agent-state")
 router.register("skills", acd_views.SkillViewSet, basename="skill")
 router.register("scripts", scripts_views.ScriptViewSet, basename="script")
 

@@ -38,8 +38,11 @@ def test_gap_is_detected():
 # A pure model of the publisher: whole rows per change, seq per group (as acd/notifier.py does).
 changes = st.lists(
     st.one_of(
-        st.tuples(st.just("agent"), st.sampled_from(["1", "2", "3"]),
-                  st.one_of(st.none(), st.sampled_from(["available", "released", "on_call"]))),
+        st.tuples(
+            st.just("agent"),
+            st.sampled_from(["1", "2", "3"]),
+            st.one_of(st.none(), st.sampled_from(["available", "released", "on_call"])),
+        ),
         st.tuples(st.just("queue"), st.sampled_from(["s", "t"]), st.lists(st.sampled_from("abcde"), max_size=4)),
     ),
     max_size=40,

@@ -1,0 +1,128 @@
+"""Agent state endpoints: /api/agents/{id}/login/, logout/, ready/, release/, wrap-up/, end-wrap-up/,
+force/ (staff) and state/. Thin: validation here, the action in acd.services.agent_states."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from acd.models import Agent, Group
+from acd.services import agent_states
+from acd.services.agent_states import AgentStateError
+
+
+class AgentConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The action does not fit the agent's state."
+    default_code = "invalid_transition"
+
+
+class AgentLiveStateSerializer(serializers.Serializer):
+    agent = serializers.CharField(help_text="Agent number.")
+    state = serializers.CharField(help_text="logged_out, released, available, reserved, ringing, on_call or wrap_up.")
+    code = serializers.CharField(help_text="Release code, if released.", allow_blank=True)
+    call = serializers.CharField(help_text="The call reserved for or connected to the agent.", allow_blank=True)
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField(
+        help_text="Why the action does not fit, e.g. 'ready is not allowed while the agent is logged_out'."
+    )
+    code = serializers.CharField(help_text="Stable id, e.g. invalid_transition or unknown_agent.")
+
+
+class LoginSerializer(serializers.Serializer):
+    group = serializers.PrimaryKeyRelatedField(
+        queryset=Group.objects.all(), required=False, allow_null=True, help_text="One group; empty: all groups."
+    )
+    ready = serializers.BooleanField(default=False, help_text="Become available at once.")
+
+
+class CodeSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+
+
+class ForceSerializer(CodeSerializer):
+    state = serializers.ChoiceField(choices=agent_states.FORCEABLE)
+
+
+class IsAgentOrStaff(permissions.BasePermission):
+    # An agent acts on itself only; supervisors (staff) on anyone.
+    def has_object_permission(self, request: Request, view: Any, obj: Agent) -> bool:
+        return bool(request.user.is_staff or (obj.user_id and obj.user_id == request.user.id))
+
+
+_RESPONSES = {200: AgentLiveStateSerializer, 409: ConflictSerializer}
+
+
+@extend_schema(tags=["agent states"])
+class AgentStateViewSet(viewsets.GenericViewSet):
+    queryset = Agent.objects.all()
+    serializer_class = AgentLiveStateSerializer
+    permission_classes = [permissions.IsAuthenticated, IsAgentOrStaff]
+    pagination_class = None
+    filter_backends: list[Any] = []
+
+    def _run(self, func: Any, **kwargs: Any) -> Response:
+        agent = self.get_object()
+        try:
+            live = func(agent=agent, by=self.request.user, **kwargs)
+        except AgentStateError as exc:
+            raise AgentConflict({"detail": exc.reason, "code": exc.code}) from None
+        return Response(AgentLiveStateSerializer(live).data)
+
+    def _body(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
+        ser = serializer_class(data=self.request.data)
+        ser.is_valid(raise_exception=True)
+        return dict(ser.validated_data)
+
+    @extend_schema(summary="The agent's live state", responses={200: AgentLiveStateSerializer})
+    @action(detail=True, methods=["get"])
+    def state(self, request: Request, pk: str | None = None) -> Response:
+        return Response(AgentLiveStateSerializer(agent_states.agent_live_state(agent=self.get_object())).data)
+
+    @extend_schema(summary="Log in (all groups, or one)", request=LoginSerializer, responses=_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def login(self, request: Request, pk: str | None = None) -> Response:
+        body = self._body(LoginSerializer)
+        agent = self.get_object()
+        group = body.get("group")
+        if group is not None and not agent.groups.filter(pk=group.pk).exists():
+            raise exceptions.ValidationError({"group": [f"Agent {agent.number} is not a member of group {group}."]})
+        return self._run(agent_states.agent_login, group=group, ready=body["ready"])
+
+    @extend_schema(summary="Log out", request=None, responses=_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def logout(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(agent_states.agent_logout)
+
+    @extend_schema(summary="Become available", request=None, responses=_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def ready(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(agent_states.agent_ready)
+
+    @extend_schema(summary="Release with a code", request=CodeSerializer, responses=_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def release(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(agent_states.agent_release, code=self._body(CodeSerializer)["code"])
+
+    @extend_schema(summary="Wrap up with a code", request=CodeSerializer, responses=_RESPONSES)
+    @action(detail=True, methods=["post"], url_path="wrap-up")
+    def wrap_up(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(agent_states.agent_wrap_up, code=self._body(CodeSerializer)["code"])
+
+    @extend_schema(summary="End wrap-up (become available)", request=None, responses=_RESPONSES)
+    @action(detail=True, methods=["post"], url_path="end-wrap-up")
+    def end_wrap_up(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(agent_states.agent_end_wrap_up)
+
+    @extend_schema(summary="Force a state (supervisors)", request=ForceSerializer, responses=_RESPONSES)
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAdminUser])
+    def force(self, request: Request, pk: str | None = None) -> Response:
+        body = self._body(ForceSerializer)
+        return self._run(agent_states.agent_force_state, state=body["state"], code=body["code"])

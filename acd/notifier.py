@@ -1,0 +1,182 @@
+"""The one module that talks to the channel layer: live ACD deltas to per-service, per-agent and
+wallboard groups, plus the snapshots a client starts from.
+
+Groups (logical names; the channel layer gets them behind ACD_LIVE_GROUP_PREFIX):
+  "wallboard"        every agent and every service queue
+  "svc.<service>"    the service's agents and its waiting calls
+  "agent.<number>"   one agent's row
+
+Every delta carries the next value of a per-group Redis counter. The counter INCR and the reads
+that fill the delta run in ONE MULTI/EXEC, as does the snapshot's GET of the counter with its
+reads: so a higher seq is never older data, and "stale snapshot + later deltas == fresh snapshot"
+holds even when several processes publish at once (see acd/live/feed.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+import redis
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+
+from acd.engine import AcdEngine
+from acd.live import empty_snapshot
+from acd.live.feed import Delta, Snapshot
+
+WALLBOARD = "wallboard"
+_SAFE = re.compile(r"^[A-Za-z0-9_.\-]{1,60}$")
+
+
+def service_group(service: str) -> str:
+    return f"svc.{service}"
+
+
+def agent_group(number: str) -> str:
+    return f"agent.{number}"
+
+
+def channel_group(group: str) -> str:
+    """The channel layer's name for a logical group (ASCII, < 100 chars; other names are hashed)."""
+    prefix = getattr(settings, "ACD_LIVE_GROUP_PREFIX", "ccweb.acd.")
+    if not _SAFE.match(group):
+        group = "h" + hashlib.sha1(group.encode()).hexdigest()
+    return prefix + group
+
+
+@lru_cache(maxsize=8)
+def _engine(url: str, prefix: str) -> AcdEngine:
+    return AcdEngine(redis.Redis.from_url(url), prefix)
+
+
+def engine() -> AcdEngine:
+    """The process's engine on settings.REDIS_URL / ACD_REDIS_PREFIX (read at call time, for tests)."""
+    return _engine(settings.REDIS_URL, getattr(settings, "ACD_REDIS_PREFIX", "ccweb:acd:"))
+
+
+def _seq_key(eng: AcdEngine, group: str) -> str:
+    return f"{eng.prefix}live:seq:{group}"
+
+
+def _s(v: Any) -> Any:
+    return v.decode() if isinstance(v, bytes) else v
+
+
+def _row(raw: dict[Any, Any]) -> dict[str, str] | None:
+    """The public part of the engine's agent hash; None when the agent is not configured."""
+    h = {_s(k): _s(v) for k, v in raw.items()}
+    if not h:
+        return None
+    return {"state": h.get("state", ""), "code": h.get("code", ""), "call": h.get("call", "")}
+
+
+def _agent_services(eng: AcdEngine, number: str) -> list[str]:
+    raw = eng.client.hget(eng.keys.agent(number), "services")
+    return json.loads(_s(raw)) if raw else []
+
+
+def _scan_names(eng: AcdEngine, pattern: str, strip: str) -> list[str]:
+    names = {_s(k)[len(strip) :] for k in eng.client.scan_iter(match=pattern, count=1000)}
+    return sorted(n for n in names if ":" not in n)
+
+
+def snapshot(eng: AcdEngine, group: str) -> Snapshot:
+    """The group's live state and the seq it is current at."""
+    if group == WALLBOARD:
+        agents = _scan_names(eng, f"{eng.prefix}agent:*", f"{eng.prefix}agent:")
+        services = _scan_names(eng, f"{eng.prefix}svc:*", f"{eng.prefix}svc:")
+    elif group.startswith("svc."):
+        services = [group[4:]]
+        agents = [_s(a) for a in eng.client.zrange(eng.keys.service_agents(services[0]), 0, -1)]
+    elif group.startswith("agent."):
+        agents, services = [group[6:]], []
+    else:
+        raise ValueError(f"unknown live group {group!r}")
+    pipe = eng.client.pipeline(transaction=True)
+    pipe.get(_seq_key(eng, group))
+    for a in agents:
+        pipe.hgetall(eng.keys.agent(a))
+    for s in services:
+        pipe.zrange(eng.keys.queue(s), 0, -1)
+    res = pipe.execute()
+    snap = empty_snapshot(group, int(res[0] or 0))
+    for a, raw in zip(agents, res[1 : 1 + len(agents)], strict=True):
+        row = _row(raw)
+        if row is not None:
+            snap["agents"][a] = row
+    for s, ids in zip(services, res[1 + len(agents) :], strict=True):
+        snap["queues"][s] = [_s(c) for c in ids]
+    return snap
+
+
+def build_deltas(eng: AcdEngine, *, agents: Iterable[str] = (), services: Iterable[str] = ()) -> list[Delta]:
+    """Allocate seqs and read the changed rows atomically; one delta per group that sees a change.
+
+    An agent's services are always included: its action may take a call off their queues.
+    """
+    agents = sorted({a for a in agents if a})
+    in_services = {a: _agent_services(eng, a) for a in agents}
+    svc_set = set(services)
+    for names in in_services.values():
+        svc_set.update(names)
+    svcs = sorted(svc_set)
+    groups = [WALLBOARD] + [service_group(s) for s in svcs] + [agent_group(a) for a in agents]
+    pipe = eng.client.pipeline(transaction=True)
+    for g in groups:
+        pipe.incr(_seq_key(eng, g))
+    for a in agents:
+        pipe.hgetall(eng.keys.agent(a))
+    for s in svcs:
+        pipe.zrange(eng.keys.queue(s), 0, -1)
+    res = pipe.execute()
+    seqs = dict(zip(groups, res[: len(groups)], strict=True))
+    rows = dict(zip(agents, (_row(r) for r in res[len(groups) : len(groups) + len(agents)]), strict=True))
+    queues = {s: [_s(c) for c in ids] for s, ids in zip(svcs, res[len(groups) + len(agents) :], strict=True)}
+    deltas = [{"group": WALLBOARD, "seq": int(seqs[WALLBOARD]), "agents": rows, "queues": queues}]
+    for s in svcs:
+        members = {a: rows[a] for a in agents if s in in_services[a]}
+        deltas.append(
+            {"group": service_group(s), "seq": int(seqs[service_group(s)]), "agents": members, "queues": {s: queues[s]}}
+        )
+    for a in agents:
+        deltas.append({"group": agent_group(a), "seq": int(seqs[agent_group(a)]), "agents": {a: rows[a]}, "queues": {}})
+    return deltas
+
+
+def send(deltas: list[Delta]) -> None:
+    """group_send each delta (consumers get {"type": "acd.delta", "delta": …})."""
+    layer = get_channel_layer()
+    if layer is None or not deltas:
+        return
+
+    async def _send_all() -> None:
+        for d in deltas:
+            await layer.group_send(channel_group(d["group"]), {"type": "acd.delta", "delta": d})
+
+    async_to_sync(_send_all)()
+
+
+def publish(eng: AcdEngine, *, agents: Iterable[str] = (), services: Iterable[str] = ()) -> None:
+    """Publish the current rows of `agents` and queues of `services` once the transaction commits.
+
+    Outside a transaction on_commit runs at once; inside one, a rollback publishes nothing.
+    """
+    agents, services = list(agents), list(services)
+    transaction.on_commit(lambda: send(build_deltas(eng, agents=agents, services=services)))
+
+
+async def subscribe(group: str, channel_name: str) -> None:
+    layer = get_channel_layer()
+    await layer.group_add(channel_group(group), channel_name)
+
+
+async def unsubscribe(group: str, channel_name: str) -> None:
+    layer = get_channel_layer()
+    await layer.group_discard(channel_group(group), channel_name)
