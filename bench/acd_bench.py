@@ -1,0 +1,189 @@
+#!/usr/bin/env python
+"""Routing decisions of the ACD engine (acd/engine) with 10,000 waiting calls and 1,000 agents.
+
+50 services (strategies in turn), 100 groups, 1,000 agents in 2 groups each with 2–3 of 5 skills;
+a fifth of the calls require a skill. A decision is one atomic Lua script that also tries to match:
+  enqueue    a call enters a service (match against the available agents, by the service's strategy)
+  ready      an agent becomes available (match against the waiting calls of all its services)
+Phases: fill the queues (10,000 enqueue decisions, every agent released); steady state (an agent
+becomes ready and takes the best call, answers, wraps up, a new call arrives, so 10,000 stay
+waiting); then every agent available and 10,000 calls arriving (the strategy scan on each).
+Baseline in the same run: a Redis PING round trip, and the server-side time per script (INFO
+commandstats), which bounds what more clients or pipelining could reach.
+
+Needs Redis at 127.0.0.1:6379 (db 15, keys under a random prefix, deleted at the end).
+Usage: .venv/bin/python bench/acd_bench.py [--calls 10000] [--agents 1000] [--services 50] [--seed 1]
+"""
+
+import argparse
+import random
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import redis  # noqa: E402
+
+from acd.engine import STRATEGIES, AcdEngine, configure_services  # noqa: E402
+
+SKILLS = ["en", "es", "fr", "billing", "tech"]
+
+
+def progress(label: str, done: int, total: int) -> None:
+    width = 40
+    filled = width * done // total
+    sys.stderr.write(f"\r{label:<12} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def summary(label: str, samples: list[float]) -> str:
+    total = sum(samples) / 1000
+    return (
+        f"{label:<28} n={len(samples):>6}  {len(samples) / total:>9.0f}/s  "
+        f"p50={percentile(samples, 0.5):.3f} ms  p99={percentile(samples, 0.99):.3f} ms  "
+        f"max={max(samples):.3f} ms"
+    )
+
+
+def timed(samples: list[float], fn, *args, **kwargs):
+    t0 = time.perf_counter()
+    out = fn(*args, **kwargs)
+    samples.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def build(rng: random.Random, n_services: int, n_agents: int) -> tuple[list[dict], list[dict]]:
+    services = [
+        {
+            "name": f"s{i}",
+            "strategy": STRATEGIES[i % len(STRATEGIES)],
+            "ring_timeout": 20,
+            "groups": [f"g{2 * i}", f"g{2 * i + 1}"],
+        }
+        for i in range(n_services)
+    ]
+    n_groups = 2 * n_services
+    agents = [
+        {
+            "id": f"a{i}",
+            "groups": [f"g{g}" for g in rng.sample(range(n_groups), 2)],
+            "skills": {s: rng.randint(1, 10) for s in rng.sample(SKILLS, rng.randint(2, 3))},
+        }
+        for i in range(n_agents)
+    ]
+    return services, agents
+
+
+def call_skills(rng: random.Random) -> dict[str, int] | None:
+    return {rng.choice(SKILLS): rng.randint(1, 5)} if rng.random() < 0.2 else None
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--calls", type=int, default=10_000)
+    ap.add_argument("--agents", type=int, default=1_000)
+    ap.add_argument("--services", type=int, default=50)
+    ap.add_argument("--seed", type=int, default=1)
+    opts = ap.parse_args()
+    rng = random.Random(opts.seed)
+    client = redis.Redis(host="127.0.0.1", port=6379, db=15)
+    prefix = f"ccweb:bench:{uuid.uuid4()}:"
+    eng = AcdEngine(client, prefix)
+    services, agents = build(rng, opts.services, opts.agents)
+    names = [s["name"] for s in services]
+    ids = [a["id"] for a in agents]
+    try:
+        configure_services(client, prefix, services=services, agents=agents)
+        ping: list[float] = []
+        for i in range(5000):
+            timed(ping, client.ping)
+            if i % 500 == 499:
+                progress("ping", i + 1, 5000)
+        for a in ids:
+            eng.login(a)
+        client.config_resetstat()
+
+        fill: list[float] = []
+        seq = 0
+        for i in range(opts.calls):
+            timed(fill, eng.enqueue, f"c{seq}", rng.choice(names), priority=rng.randint(0, 3), skills=call_skills(rng))
+            seq += 1
+            if i % 500 == 499 or i == opts.calls - 1:
+                progress("fill", i + 1, opts.calls)
+
+        ready: list[float] = []
+        arrive: list[float] = []
+        other: list[float] = []
+        taken = 0
+        steady = opts.calls
+        for i in range(steady):
+            a = ids[i % len(ids)]
+            call = timed(ready, eng.ready, a)
+            if call:
+                taken += 1
+                timed(other, eng.answered, call, a)
+                timed(other, eng.end_call, a, wrap_up=True)
+            else:
+                eng.release(a, "idle")
+            pri = rng.randint(0, 3)
+            timed(arrive, eng.enqueue, f"c{seq}", rng.choice(names), priority=pri, skills=call_skills(rng))
+            seq += 1
+            if i % 500 == 499 or i == steady - 1:
+                progress("steady", i + 1, steady)
+        waiting_after = sum(eng.queue_length(s) for s in names)
+
+        # every waiting call leaves, every agent becomes available, then calls arrive
+        pipe = client.pipeline(transaction=False)
+        for s in names:
+            for cid in eng.waiting(s):
+                eng._hangup(keys=[], args=[prefix, cid], client=pipe)
+        pipe.execute()
+        idle: list[float] = []
+        for a in ids:
+            timed(idle, eng.ready, a)
+        burst: list[float] = []
+        matched = 0
+        for i in range(opts.calls):
+            res = timed(burst, eng.enqueue, f"c{seq}", rng.choice(names), skills=call_skills(rng))
+            matched += res.agent is not None
+            seq += 1
+            if i % 500 == 499 or i == opts.calls - 1:
+                progress("arrivals", i + 1, opts.calls)
+
+        stats = client.info("commandstats")
+        lua = stats.get("cmdstat_evalsha", {})
+        decisions = fill + ready + arrive + idle + burst
+        print(summary("baseline PING round trip", ping))
+        print(summary("enqueue, queues filling", fill))
+        print(summary("ready -> best call", ready) + f"  (took a call: {taken})")
+        print(summary("enqueue, steady state", arrive) + f"  (waiting at the end: {waiting_after})")
+        print(summary("ready, empty queues", idle))
+        print(summary("enqueue, agents available", burst) + f"  (matched at once: {matched})")
+        print(summary("answered / end_call (not decisions)", other))
+        print(
+            f"server-side per script (INFO commandstats evalsha): {lua.get('usec_per_call', 0):.1f} us "
+            f"over {lua.get('calls', 0)} calls -> at most ~{1e6 / max(lua.get('usec_per_call', 1), 1):.0f} scripts/s "
+            "on one Redis core, whatever the number of clients"
+        )
+        total_s = sum(decisions) / 1000
+        print(
+            f"RESULT decisions_per_s={len(decisions) / total_s:.0f} "
+            f"p50_ms={percentile(decisions, 0.5):.3f} p99_ms={percentile(decisions, 0.99):.3f}"
+        )
+    finally:
+        keys = list(client.scan_iter(match=f"{prefix}*", count=5000))
+        for i in range(0, len(keys), 1000):
+            client.delete(*keys[i : i + 1000])
+
+
+if __name__ == "__main__":
+    main()
