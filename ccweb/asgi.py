@@ -1,7 +1,5 @@
-"""ASGI entry point served by daphne: HTTP for the Director, the API and the admin.
-
-WebSocket routes join here when the live ACD lands (issue: ACD).
-"""
+"""ASGI entry point served by daphne: HTTP for the Director, the API and the admin; WebSockets for
+the live ACD (session login required, origin checked against ALLOWED_HOSTS)."""
 
 import os
 
@@ -10,6 +8,16 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ccweb.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.routing import ProtocolTypeRouter  # noqa: E402
+# Imported after django.setup() (get_asgi_application): the consumers import models.
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+from acd.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    }
+)

@@ -1,0 +1,84 @@
+"""Live ACD WebSockets: /ws/acd/wallboard/, /ws/acd/services/<name>/, /ws/acd/agents/<number>/.
+
+Protocol (server -> client):
+  {"type": "snapshot", "snapshot": {...}}   on connect, on {"resync": true}, and after a gap
+  {"type": "delta", "delta": {...}}         each with seq == the previous seq + 1
+Client -> server: {"resync": true}. Close codes: 4401 not logged in, 4403 not allowed, 4404 unknown.
+
+Thin: group names, snapshots and the channel layer belong to acd/notifier.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from acd import notifier
+from acd.models import Agent, Service
+
+
+class AcdLiveConsumer(AsyncJsonWebsocketConsumer):
+    group: str | None = None
+    seq = 0
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=4401)
+            return
+        kwargs = self.scope["url_route"]["kwargs"]
+        verdict = await self._check(user, kwargs)
+        if verdict:
+            await self.close(code=verdict)
+            return
+        await self.accept()
+        # Subscribe before the snapshot: deltas published meanwhile arrive after it and the
+        # ones already in it (seq <= snapshot seq) are dropped in acd_delta.
+        await notifier.subscribe(self.group, self.channel_name)
+        await self._send_snapshot()
+
+    @database_sync_to_async
+    def _check(self, user: Any, kwargs: dict[str, str]) -> int:
+        if "service" in kwargs:
+            if not Service.objects.filter(name=kwargs["service"]).exists():
+                return 4404
+            self.group = notifier.service_group(kwargs["service"])
+        elif "number" in kwargs:
+            agent = Agent.objects.filter(number=kwargs["number"]).first()
+            if agent is None:
+                return 4404
+            # An agent sees its own feed; supervisors (staff) see anyone's.
+            if not (user.is_staff or agent.user_id == user.id):
+                return 4403
+            self.group = notifier.agent_group(agent.number)
+        else:
+            self.group = notifier.WALLBOARD
+        return 0
+
+    async def _send_snapshot(self) -> None:
+        snap = await sync_to_async(notifier.snapshot, thread_sensitive=False)(notifier.engine(), self.group)
+        self.seq = snap["seq"]
+        await self.send_json({"type": "snapshot", "snapshot": snap})
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if isinstance(content, dict) and content.get("resync"):
+            await self._send_snapshot()
+
+    async def acd_delta(self, event: dict[str, Any]) -> None:
+        delta = event["delta"]
+        if delta["seq"] <= self.seq:
+            return  # already in the snapshot we sent
+        if delta["seq"] != self.seq + 1:
+            # A gap (a publisher that INCRed earlier sent later, or a lost message): resync the
+            # client rather than let it apply a delta to the wrong base.
+            await self._send_snapshot()
+            return
+        self.seq = delta["seq"]
+        await self.send_json({"type": "delta", "delta": delta})
+
+    async def disconnect(self, code: int) -> None:
+        if self.group:
+            await notifier.unsubscribe(self.group, self.channel_name)

@@ -1,0 +1,11 @@
+"""WebSocket URL patterns of the live ACD (mounted in ccweb/asgi.py)."""
+
+from django.urls import path
+
+from acd.consumers import AcdLiveConsumer
+
+websocket_urlpatterns = [
+    path("ws/acd/wallboard/", AcdLiveConsumer.as_asgi()),
+    path("ws/acd/services/<str:service>/", AcdLiveConsumer.as_asgi()),
+    path("ws/acd/agents/<str:number>/", AcdLiveConsumer.as_asgi()),
+]

@@ -1,0 +1,166 @@
+"""The live ACD feed end to end: WebsocketCommunicator against ccweb.asgi, the real channels_redis
+layer and real Redis (own key and group prefixes)."""
+
+import asyncio
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from acd import notifier
+from acd.live import apply
+from acd.services import agent_states
+from tests.acd.live.helpers import drop, load_engine, use_test_prefixes
+from tests.factories import AgentFactory, GroupFactory, ServiceFactory
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def live(settings, django_user_model):
+    client, prefix = use_test_prefixes(settings)
+    group = GroupFactory(name="Tier1")
+    agents = [AgentFactory(number=n) for n in ("1001", "1002", "1003")]
+    for a in agents:
+        a.groups.add(group)
+    ServiceFactory(name="Sales")
+    load_engine(client, prefix, agents, {"Sales": ["Tier1"]})
+    django_user_model.objects.create_superuser("boss", "b@example.com", "boss-pass-123")
+    http = Client()
+    http.login(username="boss", password="boss-pass-123")
+    cookie = f"sessionid={http.cookies['sessionid'].value}".encode()
+    yield agents, cookie
+    drop(client, prefix)
+
+
+def communicator(path, cookie=None):
+    from ccweb.asgi import application
+
+    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
+    if cookie:
+        headers.append((b"cookie", cookie))
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+async def receive(comm):
+    return await comm.receive_json_from(timeout=5)
+
+
+def test_login_is_required():
+    async def run():
+        comm = communicator("/ws/acd/wallboard/")
+        connected, code = await comm.connect()
+        assert not connected and code == 4401
+
+    asyncio.run(run())
+
+
+def test_unknown_service_is_refused(live):
+    _, cookie = live
+
+    async def run():
+        comm = communicator("/ws/acd/services/Nope/", cookie)
+        connected, code = await comm.connect()
+        assert not connected and code == 4404
+
+    asyncio.run(run())
+
+
+def test_snapshot_then_the_action_delta_with_seq_plus_one(live):
+    agents, cookie = live
+
+    async def run():
+        comm = communicator("/ws/acd/services/Sales/", cookie)
+        connected, _ = await comm.connect()
+        assert connected
+        first = await receive(comm)
+        assert first["type"] == "snapshot"
+        snap = first["snapshot"]
+        assert snap["group"] == "svc.Sales" and snap["queues"] == {"Sales": []}
+        assert snap["agents"]["1001"]["state"] == "logged_out"
+        await sync_to_async(agent_states.agent_login)(agent=agents[0], ready=True)
+        msg = await receive(comm)
+        assert msg["type"] == "delta" and msg["delta"]["seq"] == snap["seq"] + 1
+        assert msg["delta"]["agents"]["1001"]["state"] == "available"
+        snap = apply(snap, msg["delta"])
+        await comm.send_json_to({"resync": True})
+        fresh = await receive(comm)
+        assert fresh["type"] == "snapshot" and fresh["snapshot"] == snap
+        await comm.disconnect()
+
+    asyncio.run(run())
+
+
+def test_a_gap_makes_the_server_resend_a_snapshot(live):
+    """A delta that skips seqs (lost or overtaken) is not forwarded: the client gets a fresh snapshot."""
+    _, cookie = live
+
+    async def run():
+        comm = communicator("/ws/acd/agents/1002/", cookie)
+        assert (await comm.connect())[0]
+        snap = (await receive(comm))["snapshot"]
+        bogus = {"group": "agent.1002", "seq": snap["seq"] + 5, "agents": {"1002": None}, "queues": {}}
+        await sync_to_async(notifier.send)([bogus])
+        msg = await receive(comm)
+        assert msg["type"] == "snapshot" and msg["snapshot"]["agents"]["1002"]["state"] == "logged_out"
+        await comm.disconnect()
+
+    asyncio.run(run())
+
+
+def test_agent_feed_is_own_agent_or_staff(live, django_user_model):
+    agents, cookie = live
+    django_user_model.objects.create_user("alice", password="alice-pass-123")
+    http = Client()
+    http.login(username="alice", password="alice-pass-123")
+    alice = f"sessionid={http.cookies['sessionid'].value}".encode()
+
+    async def run():
+        comm = communicator("/ws/acd/agents/1001/", alice)
+        connected, code = await comm.connect()
+        assert not connected and code == 4403
+        comm = communicator("/ws/acd/agents/1001/", cookie)
+        assert (await comm.connect())[0]
+        assert (await receive(comm))["snapshot"]["agents"] == {"1001": {"state": "logged_out", "code": "", "call": ""}}
+        await comm.disconnect()
+
+    asyncio.run(run())
+
+
+def test_burst_of_500_loses_nothing_and_stale_plus_deltas_is_fresh(live):
+    """500 changes in a burst arrive as 500 consecutive deltas (no resync needed); applied to the
+    snapshot taken on connect they give exactly a fresh snapshot."""
+    agents, cookie = live
+    eng = notifier.engine()
+    for a in agents:
+        eng.login(a.number)
+
+    def burst():
+        for i in range(500):
+            number = agents[i % 3].number
+            if i % 7 == 0:
+                eng.enqueue(f"c{i}", "Sales")
+                notifier.send(notifier.build_deltas(eng, services=["Sales"]))
+            else:
+                eng.release(number, f"code{i}")
+                notifier.send(notifier.build_deltas(eng, agents=[number]))
+
+    async def run():
+        comm = communicator("/ws/acd/wallboard/", cookie)
+        assert (await comm.connect())[0]
+        stale = (await receive(comm))["snapshot"]
+        await sync_to_async(burst, thread_sensitive=False)()
+        seqs, state = [], stale
+        for _ in range(500):
+            msg = await receive(comm)
+            assert msg["type"] == "delta", "a gap forced a resync: a message was lost"
+            seqs.append(msg["delta"]["seq"])
+            state = apply(state, msg["delta"])
+        assert seqs == list(range(stale["seq"] + 1, stale["seq"] + 501))
+        fresh = await sync_to_async(notifier.snapshot)(eng, "wallboard")
+        assert state == fresh
+        assert len(fresh["queues"]["Sales"]) == len(range(0, 500, 7))
+        await comm.disconnect()
+
+    asyncio.run(run())
