@@ -16,6 +16,7 @@ Usage: .venv/bin/python bench/acd_bench.py [--calls 10000] [--agents 1000] [--se
 """
 
 import argparse
+import multiprocessing
 import random
 import sys
 import time
@@ -87,12 +88,63 @@ def call_skills(rng: random.Random) -> dict[str, int] | None:
     return {rng.choice(SKILLS): rng.randint(1, 5)} if rng.random() < 0.2 else None
 
 
+def _steady_worker(prefix: str, agent_ids: list[str], names: list[str], seconds: float, seed: int, out) -> None:
+    """One client process: its own agents take calls, wrap up and new calls arrive, for `seconds`."""
+    rng = random.Random(seed)
+    eng = AcdEngine(redis.Redis(host="127.0.0.1", port=6379, db=15), prefix)
+    decisions: list[float] = []
+    scripts = 0
+    n = 0
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        a = agent_ids[n % len(agent_ids)]
+        call = timed(decisions, eng.ready, a)
+        if call:
+            eng.answered(call, a)
+            eng.end_call(a, wrap_up=True)
+            scripts += 2
+        else:
+            eng.release(a, "idle")
+            scripts += 1
+        timed(decisions, eng.enqueue, f"p{seed}-{n}", rng.choice(names), priority=rng.randint(0, 3))
+        scripts += 2
+        n += 1
+    out.put((decisions, scripts))
+
+
+def concurrent(
+    prefix: str, ids: list[str], names: list[str], clients: int, seconds: float
+) -> tuple[list[float], int, float]:
+    """`clients` processes at once (like media workers and agent sessions); aggregate decisions/s."""
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    procs = [
+        ctx.Process(target=_steady_worker, args=(prefix, ids[i::clients], names, seconds, 1000 + i, out))
+        for i in range(clients)
+    ]
+    t0 = time.perf_counter()
+    for p in procs:
+        p.start()
+    steps = int(seconds * 10)
+    for i in range(steps):
+        time.sleep(seconds / steps)
+        progress(f"{clients} clients", i + 1, steps)
+    results = [out.get(timeout=60) for _ in procs]
+    for p in procs:
+        p.join(10)
+    wall = time.perf_counter() - t0
+    decisions = [x for r in results for x in r[0]]
+    return decisions, sum(r[1] for r in results), wall
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--calls", type=int, default=10_000)
     ap.add_argument("--agents", type=int, default=1_000)
     ap.add_argument("--services", type=int, default=50)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--clients", type=int, default=4, help="client processes in the concurrent phase")
+    ap.add_argument("--seconds", type=float, default=5.0, help="length of the concurrent phase")
     opts = ap.parse_args()
     rng = random.Random(opts.seed)
     client = redis.Redis(host="127.0.0.1", port=6379, db=15)
@@ -140,6 +192,10 @@ def main() -> None:
             if i % 500 == 499 or i == steady - 1:
                 progress("steady", i + 1, steady)
         waiting_after = sum(eng.queue_length(s) for s in names)
+        for a in ids:  # every agent released or in wrap-up: the concurrent phase makes them ready
+            if eng.agent(a)["state"] == "available":
+                eng.release(a, "idle")
+        conc, conc_scripts, wall = concurrent(prefix, ids, names, opts.clients, opts.seconds)
 
         # every waiting call leaves, every agent becomes available, then calls arrive
         pipe = client.pipeline(transaction=False)
@@ -161,7 +217,7 @@ def main() -> None:
 
         stats = client.info("commandstats")
         lua = stats.get("cmdstat_evalsha", {})
-        decisions = fill + ready + arrive + idle + burst
+        sequential = fill + ready + arrive + idle + burst
         print(summary("baseline PING round trip", ping))
         print(summary("enqueue, queues filling", fill))
         print(summary("ready -> best call", ready) + f"  (took a call: {taken})")
@@ -174,10 +230,20 @@ def main() -> None:
             f"over {lua.get('calls', 0)} calls -> at most ~{1e6 / max(lua.get('usec_per_call', 1), 1):.0f} scripts/s "
             "on one Redis core, whatever the number of clients"
         )
-        total_s = sum(decisions) / 1000
+        seq_s = sum(sequential) / 1000
         print(
-            f"RESULT decisions_per_s={len(decisions) / total_s:.0f} "
-            f"p50_ms={percentile(decisions, 0.5):.3f} p99_ms={percentile(decisions, 0.99):.3f}"
+            f"one client, sequential: {len(sequential) / seq_s:.0f} decisions/s  "
+            f"p50={percentile(sequential, 0.5):.3f} ms  p99={percentile(sequential, 0.99):.3f} ms"
+        )
+        print(
+            f"{opts.clients} client processes at once for {wall:.1f} s: {len(conc) / wall:.0f} decisions/s "
+            f"({conc_scripts / wall:.0f} scripts/s with answered/end_call)  "
+            f"p50={percentile(conc, 0.5):.3f} ms  p99={percentile(conc, 0.99):.3f} ms"
+        )
+        # the ACD's throughput is what all its processes get together; latency is each decision's
+        print(
+            f"RESULT decisions_per_s={len(conc) / wall:.0f} "
+            f"p50_ms={percentile(conc, 0.5):.3f} p99_ms={percentile(conc, 0.99):.3f}"
         )
     finally:
         keys = list(client.scan_iter(match=f"{prefix}*", count=5000))

@@ -112,7 +112,6 @@ local function match_agent(a)
   local best, bestscore, bests = nil, nil, nil
   for _, s in ipairs(cjson.decode(h[2])) do
     local qk = skey(s) .. ':q'
-    local sk = nil
     local start = 0
     local done = false
     while not done do
@@ -121,14 +120,10 @@ local function match_agent(a)
       for i = 1, #page, 2 do
         local sc = tonumber(page[i + 1])
         if bestscore ~= nil and sc >= bestscore then done = true; break end
-        -- required skills live in a side hash holding only the calls that have some
-        if sk == nil then
-          sk = {}
-          local flat = redis.call('HGETALL', skey(s) .. ':qsk')
-          for j = 1, #flat, 2 do sk[flat[j]] = flat[j + 1] end
-        end
-        local req = sk[page[i]]
-        if req == nil or skills_ok(cjson.decode(req), have) then
+        -- required skills live in a side hash holding only the calls that have some, so the
+        -- usual call (no skills) costs one HGET and no JSON decoding
+        local req = redis.call('HGET', skey(s) .. ':qsk', page[i])
+        if not req or skills_ok(cjson.decode(req), have) then
           best, bestscore, bests = page[i], sc, s
           done = true
           break
