@@ -1,0 +1,68 @@
+"""Call events through acd.services.acd_calls: every one leaves a history row (cradle to grave)."""
+
+import pytest
+
+from acd import notifier
+from acd.models import AcdEvent
+from acd.services import acd_calls, agent_states
+from tests.acd.live.helpers import drop, load_engine, use_test_prefixes
+from tests.factories import AgentFactory, GroupFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
+
+
+@pytest.fixture
+def agent(settings):
+    client, prefix = use_test_prefixes(settings)
+    group = GroupFactory(name="g")
+    row = AgentFactory(number="1001")
+    row.groups.add(group)
+    load_engine(client, prefix, [row], {"Sales": ["g"]})
+    yield row
+    drop(client, prefix)
+
+
+def kinds(call_id):
+    return list(AcdEvent.objects.filter(call_id=call_id).values_list("kind", "agent", "position"))
+
+
+def test_queued_offered_no_answer_offered_answered(agent):
+    agent_states.agent_login(agent=agent, ready=True)
+    assert acd_calls.call_queued(call_id="c1", service="Sales", priority=3).agent == "1001"
+    acd_calls.call_no_answer(call_id="c1", agent="1001", agent_state_after="available")
+    acd_calls.call_answered(call_id="c1", agent="1001")
+    assert kinds("c1") == [
+        ("queued", "", 1),
+        ("offered", "1001", None),
+        ("no_answer", "1001", None),
+        ("offered", "1001", None),
+        ("answered", "1001", None),
+    ]
+    assert AcdEvent.objects.get(call_id="c1", kind="answered").wait_seconds >= 0
+    assert AcdEvent.objects.get(call_id="c1", kind="queued").data["priority"] == 3
+
+
+def test_abandon_keeps_position_and_wait(agent):
+    agent_states.agent_login(agent=agent)  # logged in, released: calls wait
+    for c in ("c1", "c2", "c3"):
+        acd_calls.call_queued(call_id=c, service="Sales")
+    acd_calls.call_hangup(call_id="c2")
+    row = AcdEvent.objects.get(kind="abandoned")
+    assert (row.call_id, row.service, row.position) == ("c2", "Sales", 2)
+    assert row.wait_seconds is not None and row.wait_seconds >= 0
+    assert notifier.engine().waiting("Sales") == ["c1", "c3"]
+
+
+def test_no_history_row_when_nothing_was_queued(agent):
+    """No agent logged in: the caller goes to the no-agent destination, not into the queue."""
+    assert acd_calls.call_queued(call_id="c1", service="Sales").status == "no_agents"
+    assert not AcdEvent.objects.filter(call_id="c1").exists()
+
+
+def test_connected_call_hangup_is_not_an_abandon(agent):
+    agent_states.agent_login(agent=agent, ready=True)
+    acd_calls.call_queued(call_id="c1", service="Sales")
+    acd_calls.call_answered(call_id="c1", agent="1001")
+    acd_calls.call_hangup(call_id="c1")
+    assert not AcdEvent.objects.filter(kind="abandoned").exists()
+    assert notifier.engine().agent("1001")["state"] == "wrap_up"
