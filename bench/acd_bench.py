@@ -137,6 +137,37 @@ def concurrent(
     return decisions, sum(r[1] for r in results), wall
 
 
+def pipelined(eng: AcdEngine, ids: list[str], names: list[str], batch: int, rounds: int, rng) -> tuple:
+    """One client, `batch` agents ready per round trip, then `batch` new calls per round trip.
+
+    Each event is still its own atomic script; a decision's latency is its batch's round trip.
+    """
+    decisions = 0
+    latencies: list[float] = []
+    seq = 0
+    t0 = time.perf_counter()
+    for r in range(rounds):
+        agents = [ids[(r * batch + i) % len(ids)] for i in range(batch)]
+        t = time.perf_counter()
+        got = eng.ready_many(agents)
+        latencies += [(time.perf_counter() - t) * 1000] * batch
+        pipe = eng.client.pipeline(transaction=False)
+        for a, call in zip(agents, got, strict=True):
+            if isinstance(call, str):
+                eng._call(keys=[], args=[eng.prefix, call, a, "answered", ""], client=pipe)
+                eng._end(keys=[], args=[eng.prefix, a, "wrap_up"], client=pipe)
+            elif call is None:
+                eng._agent(keys=[], args=[eng.prefix, "release", a, "idle"], client=pipe)
+        pipe.execute()
+        t = time.perf_counter()
+        eng.enqueue_many([(f"b{r}-{i}", rng.choice(names), rng.randint(0, 3)) for i in range(batch)])
+        latencies += [(time.perf_counter() - t) * 1000] * batch
+        decisions += 2 * batch
+        seq += batch
+        progress(f"batch {batch}", r + 1, rounds)
+    return decisions, time.perf_counter() - t0, latencies
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--calls", type=int, default=10_000)
@@ -145,6 +176,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--clients", type=int, default=4, help="client processes in the concurrent phase")
     ap.add_argument("--seconds", type=float, default=5.0, help="length of the concurrent phase")
+    ap.add_argument("--batch", type=int, default=50, help="events per round trip in the pipelined phase")
     opts = ap.parse_args()
     rng = random.Random(opts.seed)
     client = redis.Redis(host="127.0.0.1", port=6379, db=15)
@@ -196,6 +228,11 @@ def main() -> None:
             if eng.agent(a)["state"] == "available":
                 eng.release(a, "idle")
         conc, conc_scripts, wall = concurrent(prefix, ids, names, opts.clients, opts.seconds)
+        for a in ids:
+            if eng.agent(a)["state"] == "available":
+                eng.release(a, "idle")
+        rounds = max(1, opts.calls // opts.batch)
+        p_dec, p_wall, p_lat = pipelined(eng, ids, names, opts.batch, rounds, rng)
 
         # every waiting call leaves, every agent becomes available, then calls arrive
         pipe = client.pipeline(transaction=False)
@@ -239,6 +276,11 @@ def main() -> None:
             f"{opts.clients} client processes at once for {wall:.1f} s: {len(conc) / wall:.0f} decisions/s "
             f"({conc_scripts / wall:.0f} scripts/s with answered/end_call)  "
             f"p50={percentile(conc, 0.5):.3f} ms  p99={percentile(conc, 0.99):.3f} ms"
+        )
+        print(
+            f"pipelined, one client, {opts.batch} events per round trip: {p_dec / p_wall:.0f} decisions/s "
+            f"(wall time includes answered/end_call)  batch round trip p50={percentile(p_lat, 0.5):.3f} ms  "
+            f"p99={percentile(p_lat, 0.99):.3f} ms"
         )
         # the ACD's throughput is what all its processes get together; latency is each decision's
         print(

@@ -125,6 +125,32 @@ class AcdEngine:
     def wrap_up(self, agent: str) -> None:
         self.end_call(agent, wrap_up=True)
 
+    # batches: one round trip for many events; each event is still its own atomic script ------
+
+    def _batch(self, script: Any, arglists: list[list[Any]]) -> list[Any]:
+        pipe = self.client.pipeline(transaction=False)
+        for args in arglists:
+            script(keys=[], args=[self.prefix, *args], client=pipe)
+        out = []
+        for res in pipe.execute(raise_on_error=False):
+            if isinstance(res, redis.ResponseError):
+                res = from_redis_message(str(res)) or res
+            out.append(res)
+        return out
+
+    def ready_many(self, agents: list[str]) -> list[str | None | Exception]:
+        """ready() for each agent in one round trip; a refused one gives its error in its place."""
+        res = self._batch(self._agent, [["ready", a, ""] for a in agents])
+        return [r if isinstance(r, Exception) else (_s(r) or None) for r in res]
+
+    def enqueue_many(self, calls: list[tuple[str, str, int]]) -> list[EnqueueResult | Exception]:
+        """enqueue() of (call_id, service, priority) triples, without required skills, in one round trip."""
+        res = self._batch(self._enqueue, [[c, s, p, "{}", ""] for c, s, p in calls])
+        return [
+            r if isinstance(r, Exception) else EnqueueResult(_s(r[0]), _s(r[1]) if len(r) > 1 and r[1] else None)
+            for r in res
+        ]
+
     # recovery and reads --------------------------------------------------------------------
 
     def reconcile(self, now: float | None = None, *, limit: int = 1000) -> list[str]:

@@ -129,3 +129,13 @@ def test_hangup_of_a_connected_call_puts_the_agent_in_wrap_up(make_engine):
     assert eng.hangup("c1").state == "connected"
     agent = eng.agent("a1")
     assert agent["state"] == "wrap_up" and "call" not in agent and int(agent["last_end"]) > 0
+
+
+def test_batches_are_one_atomic_script_per_event(make_engine):
+    eng = make_engine(*one_service(agents=2))
+    eng.login("a1")
+    res = eng.enqueue_many([("c1", "s", 0), ("c2", "s", 5), ("c3", "nope", 0)])
+    assert [r.status for r in res] == ["queued", "queued", "unknown_service"]
+    got = eng.ready_many(["a1", "a2"])
+    assert got[0] == "c2"
+    assert got[1].code == "invalid_transition"  # a2 never logged in
