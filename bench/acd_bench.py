@@ -55,6 +55,13 @@ def summary(label: str, samples: list[float]) -> str:
     )
 
 
+def server_us(client: redis.Redis) -> float:
+    """Mean server-side time of the scripts run since the last call (Lua work, without the network)."""
+    us = float(client.info("commandstats").get("cmdstat_evalsha", {}).get("usec_per_call", 0.0))
+    client.config_resetstat()
+    return us
+
+
 def timed(samples: list[float], fn, *args, **kwargs):
     t0 = time.perf_counter()
     out = fn(*args, **kwargs)
@@ -204,6 +211,7 @@ def main() -> None:
             if i % 500 == 499 or i == opts.calls - 1:
                 progress("fill", i + 1, opts.calls)
 
+        lua = {"fill": server_us(client)}
         ready: list[float] = []
         arrive: list[float] = []
         other: list[float] = []
@@ -223,6 +231,7 @@ def main() -> None:
             seq += 1
             if i % 500 == 499 or i == steady - 1:
                 progress("steady", i + 1, steady)
+        lua["steady (ready+enqueue+answered+end_call)"] = server_us(client)
         waiting_after = sum(eng.queue_length(s) for s in names)
         for a in ids:  # every agent released or in wrap-up: the concurrent phase makes them ready
             if eng.agent(a)["state"] == "available":
@@ -240,9 +249,11 @@ def main() -> None:
             for cid in eng.waiting(s):
                 eng._hangup(keys=[], args=[prefix, cid], client=pipe)
         pipe.execute()
+        server_us(client)
         idle: list[float] = []
         for a in ids:
             timed(idle, eng.ready, a)
+        lua["ready, empty queues"] = server_us(client)
         burst: list[float] = []
         matched = 0
         for i in range(opts.calls):
@@ -252,8 +263,7 @@ def main() -> None:
             if i % 500 == 499 or i == opts.calls - 1:
                 progress("arrivals", i + 1, opts.calls)
 
-        stats = client.info("commandstats")
-        lua = stats.get("cmdstat_evalsha", {})
+        lua["enqueue, agents available"] = server_us(client)
         sequential = fill + ready + arrive + idle + burst
         print(summary("baseline PING round trip", ping))
         print(summary("enqueue, queues filling", fill))
@@ -262,11 +272,9 @@ def main() -> None:
         print(summary("ready, empty queues", idle))
         print(summary("enqueue, agents available", burst) + f"  (matched at once: {matched})")
         print(summary("answered / end_call (not decisions)", other))
-        print(
-            f"server-side per script (INFO commandstats evalsha): {lua.get('usec_per_call', 0):.1f} us "
-            f"over {lua.get('calls', 0)} calls -> at most ~{1e6 / max(lua.get('usec_per_call', 1), 1):.0f} scripts/s "
-            "on one Redis core, whatever the number of clients"
-        )
+        print("server-side time per script (INFO commandstats, Lua work without the network):")
+        for label, us in lua.items():
+            print(f"  {label:<42} {us:6.1f} us -> at most ~{1e6 / max(us, 0.1):.0f} scripts/s on one Redis core")
         seq_s = sum(sequential) / 1000
         print(
             f"one client, sequential: {len(sequential) / seq_s:.0f} decisions/s  "
