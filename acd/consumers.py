@@ -3,7 +3,11 @@
 Protocol (server -> client):
   {"type": "snapshot", "snapshot": {...}}   on connect, on {"resync": true}, and after a gap
   {"type": "delta", "delta": {...}}         each with seq == the previous seq + 1
-Client -> server: {"resync": true}. Close codes: 4401 not logged in, 4403 not allowed, 4404 unknown.
+Client -> server: {"resync": true}; on an agent feed also agent commands
+  {"action": "login"|"logout"|"ready"|"release"|"wrap_up"|"end_wrap_up", "code": "…", "ready": bool, "id": any}
+  answered by {"type": "result", "id": …, "state": {...}} or {"type": "error", "id": …, "code", "detail"};
+  the state change itself arrives as a delta like any other.
+Close codes: 4401 not logged in, 4403 not allowed, 4404 unknown.
 
 Thin: group names, snapshots and the channel layer belong to acd/notifier.py.
 """
@@ -18,10 +22,27 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from acd import notifier
 from acd.models import Agent, Service
+from acd.services import agent_states
+from acd.services.agent_states import AgentStateError
+
+# Agent commands over the agent feed: the same service functions as the REST actions.
+COMMANDS: dict[str, Any] = {
+    "login": lambda agent, by, msg: agent_states.agent_login(agent=agent, ready=bool(msg.get("ready")), by=by),
+    "logout": lambda agent, by, msg: agent_states.agent_logout(agent=agent, by=by),
+    "ready": lambda agent, by, msg: agent_states.agent_ready(agent=agent, by=by),
+    "release": lambda agent, by, msg: agent_states.agent_release(
+        agent=agent, code=str(msg.get("code", ""))[:32], by=by
+    ),
+    "wrap_up": lambda agent, by, msg: agent_states.agent_wrap_up(
+        agent=agent, code=str(msg.get("code", ""))[:32], by=by
+    ),
+    "end_wrap_up": lambda agent, by, msg: agent_states.agent_end_wrap_up(agent=agent, by=by),
+}
 
 
 class AcdLiveConsumer(AsyncJsonWebsocketConsumer):
     group: str | None = None
+    agent_pk: int | None = None
     seq = 0
 
     async def connect(self) -> None:
@@ -54,6 +75,7 @@ class AcdLiveConsumer(AsyncJsonWebsocketConsumer):
             if not (user.is_staff or agent.user_id == user.id):
                 return 4403
             self.group = notifier.agent_group(agent.number)
+            self.agent_pk = agent.pk
         else:
             self.group = notifier.WALLBOARD
         return 0
@@ -64,8 +86,26 @@ class AcdLiveConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "snapshot", "snapshot": snap})
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        if isinstance(content, dict) and content.get("resync"):
+        if not isinstance(content, dict):
+            return
+        if content.get("resync"):
             await self._send_snapshot()
+        elif "action" in content:
+            await self.send_json({"id": content.get("id"), **await self._command(content)})
+
+    @database_sync_to_async
+    def _command(self, msg: dict[str, Any]) -> dict[str, Any]:
+        command = COMMANDS.get(str(msg["action"]))
+        if command is None or self.agent_pk is None:
+            reason = f"unknown action {msg['action']!r}" if command is None else "actions need an agent feed"
+            return {"type": "error", "code": "bad_command", "detail": reason}
+        agent = Agent.objects.filter(pk=self.agent_pk).first()
+        if agent is None:
+            return {"type": "error", "code": "unknown_agent", "detail": "the agent was deleted"}
+        try:
+            return {"type": "result", "state": command(agent, self.scope["user"], msg)}
+        except AgentStateError as exc:
+            return {"type": "error", "code": exc.code, "detail": exc.reason}
 
     async def acd_delta(self, event: dict[str, Any]) -> None:
         delta = event["delta"]

@@ -123,7 +123,7 @@ def build_deltas(eng: AcdEngine, *, agents: Iterable[str] = (), services: Iterab
     """
     agents = sorted({a for a in agents if a})
     in_services = {a: _agent_services(eng, a) for a in agents}
-    svc_set = set(services)
+    svc_set = {s for s in services if s}
     for names in in_services.values():
         svc_set.update(names)
     svcs = sorted(svc_set)

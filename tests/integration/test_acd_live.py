@@ -109,6 +109,33 @@ def test_a_gap_makes_the_server_resend_a_snapshot(live):
     asyncio.run(run())
 
 
+def test_agent_commands_over_the_agent_feed(live):
+    """A command gets a result (or an error with the reason) and its delta arrives on the same feed."""
+    _, cookie = live
+
+    async def run():
+        comm = communicator("/ws/acd/agents/1003/", cookie)
+        assert (await comm.connect())[0]
+        snap = (await receive(comm))["snapshot"]
+        await comm.send_json_to({"action": "ready", "id": 1})
+        assert await receive(comm) == {
+            "id": 1,
+            "type": "error",
+            "code": "invalid_transition",
+            "detail": "ready is not allowed while the agent is logged_out",
+        }
+        await comm.send_json_to({"action": "login", "ready": True, "id": 2})
+        got = [await receive(comm), await receive(comm)]
+        by_type = {m["type"]: m for m in got}
+        assert by_type["result"]["id"] == 2 and by_type["result"]["state"]["state"] == "available"
+        assert by_type["delta"]["delta"]["seq"] == snap["seq"] + 1
+        await comm.send_json_to({"action": "dance", "id": 3})
+        assert (await receive(comm))["code"] == "bad_command"
+        await comm.disconnect()
+
+    asyncio.run(run())
+
+
 def test_agent_feed_is_own_agent_or_staff(live, django_user_model):
     agents, cookie = live
     django_user_model.objects.create_user("alice", password="alice-pass-123")
