@@ -72,7 +72,7 @@ def configure_services(
         }
         state = states[aid]
         if state is None:
-            fields.update({"state": "logged_out", "code": "", "last_end": 0, "handled": 0})
+            fields.update({"state": "logged_out", "code": "", "last_end": "0", "handled": "0"})
         pipe.hset(k.agent(aid), mapping=fields)
         state = state.decode() if isinstance(state, bytes) else state
         for name in agent_services:

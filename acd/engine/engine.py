@@ -166,7 +166,7 @@ class AcdEngine:
         service = _s(self.client.hget(self.keys.call(call_id), "service"))
         if service is None:
             return None
-        rank = self.client.zrank(self.keys.queue(service), call_id)
+        rank: Any = self.client.zrank(self.keys.queue(service), call_id)
         return None if rank is None else int(rank) + 1
 
     def queue_length(self, service: str) -> int:

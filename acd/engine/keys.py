@@ -1,4 +1,20 @@
-"""Redis key names; the Lua side (lua_common.py) builds the same names from the same prefix."""
+"""Redis key names; the Lua side (lua_common.py) builds the same names from the same prefix.
+
+<prefix>seq                 counter: global event sequence (queue order, and the *_seq stamps)
+<prefix>reservations        zset call -> reservation expiry (ms, Redis time), read by reconcile()
+<prefix>call:<id>           hash service, priority, score, seq, entered_at (ms), skills (json
+                            {skill: min level}), owner, state (waiting|reserved|connected), agent,
+                            expires, waiting_seq, reserved_seq, trigger (enqueue|agent|requeue)
+<prefix>agent:<id>          hash state, code, call, groups/skills/services (json), last_end (ms),
+                            handled, avail_seq
+<prefix>svc:<name>          hash strategy, ring_ms, max_len, after (no-answer state), rr (round robin)
+<prefix>svc:<name>:q        zset waiting call -> (999 - priority) * 1e12 + seq: ZRANGE order is
+                            priority desc, then entered first
+<prefix>svc:<name>:qsk      hash waiting call -> required skills json (only calls that have some)
+<prefix>svc:<name>:agents   zset agent -> group position * 1e6 + agent position (top_down order)
+<prefix>svc:<name>:avail    set of the service's available agents
+<prefix>svc:<name>:logged   set of the service's logged-in agents (no_agents when empty)
+"""
 
 from __future__ import annotations
 
