@@ -121,3 +121,36 @@ def call_ended(*, agent: str, wrap_up: bool = False) -> str | None:
             _offered(reserved, eng.call(reserved).get("service", ""), agent)
         notifier.publish(eng, agents=[agent])
     return reserved
+
+
+def reconcile_reservations(*, now: float | None = None) -> list[str]:
+    """Free reservations past their ring timeout (a no answer each), with history and live deltas.
+
+    The agents are read before the engine frees them (the engine returns call ids only); a
+    reservation that changes in between is still published correctly, since deltas carry the
+    state read at publish time.
+    """
+    eng = notifier.engine()
+    until = "+inf" if now is None else now * 1000
+    due = [
+        c.decode() if isinstance(c, bytes) else c
+        for c in eng.client.zrangebyscore(eng.keys.reservations, "-inf", until)
+    ]
+    before = {c: eng.call(c) for c in due}
+    with transaction.atomic():
+        freed = eng.reconcile(now)
+        for call_id in freed:
+            call = before.get(call_id) or eng.call(call_id)
+            AcdEvent.objects.create(
+                kind=AcdEventKind.NO_ANSWER,
+                call_id=call_id,
+                service=call.get("service", ""),
+                agent=call.get("agent", ""),
+                data={"reason": "ring_timeout"},
+            )
+        if freed:
+            calls = [before.get(c) or eng.call(c) for c in freed]
+            notifier.publish(
+                eng, agents=[c.get("agent", "") for c in calls], services=[c.get("service", "") for c in calls]
+            )
+    return freed

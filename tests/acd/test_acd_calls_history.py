@@ -66,3 +66,24 @@ def test_connected_call_hangup_is_not_an_abandon(agent):
     acd_calls.call_hangup(call_id="c1")
     assert not AcdEvent.objects.filter(kind="abandoned").exists()
     assert notifier.engine().agent("1001")["state"] == "wrap_up"
+
+
+def test_reconcile_frees_an_expired_reservation_with_history_and_a_delta(
+    agent, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The agent goes to the service's no-answer state, the call back to its place, and it is published."""
+    import time
+
+    agent_states.agent_login(agent=agent, ready=True)
+    acd_calls.call_queued(call_id="c1", service="Sales")
+    sent = []
+    monkeypatch.setattr(notifier, "send", sent.extend)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert acd_calls.reconcile_reservations(now=time.time() + 60) == ["c1"]
+    row = AcdEvent.objects.get(kind="no_answer")
+    assert (row.call_id, row.agent, row.data["reason"]) == ("c1", "1001", "ring_timeout")
+    by_group = {d["group"]: d for d in sent}
+    eng = notifier.engine()
+    assert by_group["agent.1001"]["agents"] == notifier.snapshot(eng, "agent.1001")["agents"]
+    assert by_group["svc.Sales"]["queues"] == {"Sales": eng.waiting("Sales")}
+    assert int(eng.agent("1001").get("handled", 0)) == 0
