@@ -41,7 +41,7 @@ COMMANDS: dict[str, Any] = {
 
 
 class AcdLiveConsumer(AsyncJsonWebsocketConsumer):
-    group: str | None = None
+    group: str = ""  # set by _check before accept
     agent_pk: int | None = None
     seq = 0
 

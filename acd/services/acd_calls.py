@@ -133,7 +133,7 @@ def reconcile_reservations(*, now: float | None = None) -> list[str]:
     eng = notifier.engine()
     until = "+inf" if now is None else now * 1000
     due = [
-        c.decode() if isinstance(c, bytes) else c
+        str(c.decode() if isinstance(c, bytes) else c)
         for c in eng.client.zrangebyscore(eng.keys.reservations, "-inf", until)
     ]
     before = {c: eng.call(c) for c in due}
