@@ -14,6 +14,7 @@ from django.db import transaction
 from acd import notifier
 from acd.engine import AcdError, EnqueueResult
 from acd.models import AcdEvent, AcdEventKind
+from acd.services.agent_states import start_wrap_up_timer
 
 
 def _wait_s(call: Mapping[str, str], now_ms: float) -> float | None:
@@ -110,6 +111,8 @@ def call_hangup(*, call_id: str) -> None:
                 wait_seconds=removal.wait_s,
             )
         notifier.publish(eng, agents=[call.get("agent", "")], services=[call.get("service", "")])
+    if removal.state == "connected" and call.get("agent"):
+        start_wrap_up_timer(number=call["agent"])  # the engine put the agent in wrap-up
 
 
 def call_ended(*, agent: str, wrap_up: bool = False) -> str | None:
@@ -120,6 +123,8 @@ def call_ended(*, agent: str, wrap_up: bool = False) -> str | None:
         if reserved:
             _offered(reserved, eng.call(reserved).get("service", ""), agent)
         notifier.publish(eng, agents=[agent])
+    if wrap_up:
+        start_wrap_up_timer(number=agent)
     return reserved
 
 

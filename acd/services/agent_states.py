@@ -7,10 +7,12 @@ agent id is the agent number.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 
 from acd import notifier
 from acd.engine import AcdEngine, AcdError
@@ -83,11 +85,17 @@ def agent_release(*, agent: Agent, code: str = "", by: Any = None) -> dict[str, 
 def agent_wrap_up(*, agent: Agent, code: str = "", by: Any = None) -> dict[str, str]:
     """End the ACD call into wrap-up, or (already in wrap-up after a hang-up) just record the code."""
 
+    started = []
+
     def change(e: AcdEngine, n: str) -> None:
         if e.agent(n).get("state") != "wrap_up":
             e.wrap_up(n)
+            started.append(n)
 
-    return _act(agent, "wrap_up", change, by=by, code=code)
+    live = _act(agent, "wrap_up", change, by=by, code=code)
+    if started:
+        start_wrap_up_timer(number=agent.number)
+    return live
 
 
 def agent_end_wrap_up(*, agent: Agent, by: Any = None) -> dict[str, str]:
@@ -125,3 +133,47 @@ def agent_force_state(*, agent: Agent, state: str, code: str = "", by: Any = Non
         return e.ready(n)
 
     return _act(agent, "force", change, by=by, target=state, code=code)
+
+
+def _timer_key(eng: AcdEngine) -> str:
+    return f"{eng.prefix}live:wrapup"
+
+
+def start_wrap_up_timer(*, number: str) -> float | None:
+    """The agent just entered wrap-up: end it after the longest wrap-up time of its groups.
+
+    Returns the deadline (epoch s), or None when its groups give no wrap-up time (it lasts until
+    the agent ends it). A new wrap-up replaces the previous deadline.
+    """
+    eng = notifier.engine()
+    seconds = Group.objects.filter(agents__number=number).aggregate(m=Max("wrap_up_seconds"))["m"] or 0
+    if not seconds:
+        eng.client.zrem(_timer_key(eng), number)
+        return None
+    deadline = time.time() + seconds
+    eng.client.zadd(_timer_key(eng), {number: deadline})
+    return deadline
+
+
+def end_expired_wrap_ups(*, now: float | None = None) -> list[str]:
+    """Periodic job: agents whose wrap-up time is over become available; returns their numbers.
+
+    Safe from several processes at once: ZREM claims each deadline for one of them. An agent who
+    already ended wrap-up by hand is left alone.
+    """
+    eng = notifier.engine()
+    key = _timer_key(eng)
+    ended = []
+    for raw in eng.client.zrangebyscore(key, "-inf", time.time() if now is None else now):
+        number = raw.decode() if isinstance(raw, bytes) else str(raw)
+        if not eng.client.zrem(key, number):
+            continue
+        agent = Agent.objects.filter(number=number).first()
+        if agent is None:
+            continue
+        try:
+            agent_end_wrap_up(agent=agent, by="wrap-up timer")
+        except AgentStateError:
+            continue
+        ended.append(number)
+    return ended

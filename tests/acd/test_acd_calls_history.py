@@ -87,3 +87,39 @@ def test_reconcile_frees_an_expired_reservation_with_history_and_a_delta(
     assert by_group["agent.1001"]["agents"] == notifier.snapshot(eng, "agent.1001")["agents"]
     assert by_group["svc.Sales"]["queues"] == {"Sales": eng.waiting("Sales")}
     assert int(eng.agent("1001").get("handled", 0)) == 0
+
+
+def test_wrap_up_timer_ends_wrap_up_after_the_group_time(agent):
+    """Hang-up of a connected call: wrap-up for the group's wrap_up_seconds, then available."""
+    import time
+
+    agent.groups.update(wrap_up_seconds=30)
+    agent_states.agent_login(agent=agent, ready=True)
+    acd_calls.call_queued(call_id="c1", service="Sales")
+    acd_calls.call_answered(call_id="c1", agent="1001")
+    acd_calls.call_hangup(call_id="c1")
+    assert agent_states.end_expired_wrap_ups(now=time.time() + 5) == []
+    assert notifier.engine().agent("1001")["state"] == "wrap_up"
+    assert agent_states.end_expired_wrap_ups(now=time.time() + 31) == ["1001"]
+    assert notifier.engine().agent("1001")["state"] == "available"
+    assert AcdEvent.objects.get(data__action="end_wrap_up").data["by"] == "wrap-up timer"
+    assert agent_states.end_expired_wrap_ups(now=time.time() + 60) == []
+
+
+def test_no_wrap_up_time_means_no_timer_and_manual_end_wins(agent):
+    import time
+
+    agent_states.agent_login(agent=agent, ready=True)
+    acd_calls.call_queued(call_id="c1", service="Sales")
+    acd_calls.call_answered(call_id="c1", agent="1001")
+    acd_calls.call_ended(agent="1001", wrap_up=True)
+    assert agent_states.end_expired_wrap_ups(now=time.time() + 3600) == []
+    assert notifier.engine().agent("1001")["state"] == "wrap_up"
+    agent.groups.update(wrap_up_seconds=10)
+    acd_calls.call_queued(call_id="c2", service="Sales")
+    agent_states.agent_end_wrap_up(agent=agent)  # takes c2 at once
+    acd_calls.call_answered(call_id="c2", agent="1001")
+    agent_states.agent_wrap_up(agent=agent, code="sale")  # on_call -> wrap_up: timer starts
+    agent_states.agent_release(agent=agent, code="break")  # ended by hand meanwhile
+    assert agent_states.end_expired_wrap_ups(now=time.time() + 11) == []
+    assert notifier.engine().agent("1001")["state"] == "released"
