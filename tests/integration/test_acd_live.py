@@ -191,3 +191,48 @@ def test_burst_of_500_loses_nothing_and_stale_plus_deltas_is_fresh(live):
         await comm.disconnect()
 
     asyncio.run(run())
+
+
+def test_concurrent_publishers_converge_to_the_fresh_snapshot(live):
+    """Four threads publish at once (their deltas may reach the group out of seq order): the client
+    only ever sees consecutive deltas or a resync snapshot, and ends equal to a fresh snapshot."""
+    import threading
+
+    agents, cookie = live
+    eng = notifier.engine()
+
+    def worker(number, tag):
+        for i in range(100):
+            eng.release(number, f"{tag}{i}")
+            notifier.send(notifier.build_deltas(eng, agents=[number]))
+
+    def burst():
+        eng.login("1001")
+        eng.login("1002")
+        eng.login("1003")
+        threads = [
+            threading.Thread(target=worker, args=(n, t)) for n, t in (("1001", "a"), ("1002", "b"), ("1003", "c"))
+        ]
+        threads.append(threading.Thread(target=worker, args=("1001", "d")))
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    async def run():
+        comm = communicator("/ws/acd/wallboard/", cookie)
+        assert (await comm.connect())[0]
+        state = (await receive(comm))["snapshot"]
+        await sync_to_async(burst, thread_sensitive=False)()
+        final = await sync_to_async(notifier.snapshot)(eng, "wallboard")
+        while state["seq"] < final["seq"]:
+            msg = await receive(comm)
+            if msg["type"] == "snapshot":
+                state = msg["snapshot"]
+            else:
+                assert msg["delta"]["seq"] == state["seq"] + 1
+                state = apply(state, msg["delta"])
+        assert state == final
+        await comm.disconnect()
+
+    asyncio.run(run())
