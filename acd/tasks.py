@@ -1,5 +1,9 @@
+"""Periodic ACD jobs (Celery beat): thin wrappers over the services."""
+
 from celery import shared_task
 
+from acd.services.acd_calls import reconcile_reservations
+from acd.services.agent_states import end_expired_wrap_ups
 from acd.shoretelcfg import reload_if_changed
 
 
@@ -7,3 +11,10 @@ from acd.shoretelcfg import reload_if_changed
 def reload_shoretelcfg() -> None:
     """Apply $CCWEB_CONFIG_DIR/shoretelcfg.ini when it changed (scheduled by beat)."""
     reload_if_changed()
+
+
+@shared_task(ignore_result=True)
+def reconcile_acd() -> None:
+    """Free reservations past their ring timeout (so no agent stays stuck) and end expired wrap-ups."""
+    reconcile_reservations()
+    end_expired_wrap_ups()

@@ -164,6 +164,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "acd.tasks.reload_shoretelcfg",
         "schedule": float(env_str("CCWEB_CONFIG_POLL_SECONDS", "10")),
     },
+    "reconcile-acd": {
+        "task": "acd.tasks.reconcile_acd",
+        "schedule": float(env_str("CCWEB_ACD_RECONCILE_SECONDS", "1")),
+    },
 }
 
 LOGGING = {
