@@ -50,6 +50,8 @@ class AcdEngine:
         self._hangup = client.register_script(lua_ops.HANGUP)
         self._end = client.register_script(lua_ops.END_CALL)
         self._reconcile = client.register_script(lua_ops.RECONCILE)
+        self._ready_batch = client.register_script(lua_ops.READY_BATCH)
+        self._enqueue_batch = client.register_script(lua_ops.ENQUEUE_BATCH)
 
     def _run(self, script: Any, *args: Any) -> Any:
         try:
@@ -125,31 +127,31 @@ class AcdEngine:
     def wrap_up(self, agent: str) -> None:
         self.end_call(agent, wrap_up=True)
 
-    # batches: one round trip for many events; each event is still its own atomic script ------
+    # batches: many events in one script call (one round trip); each event is atomic on its own ------
 
-    def _batch(self, script: Any, arglists: list[list[Any]]) -> list[Any]:
-        pipe = self.client.pipeline(transaction=False)
-        for args in arglists:
-            script(keys=[], args=[self.prefix, *args], client=pipe)
-        out = []
-        for res in pipe.execute(raise_on_error=False):
-            if isinstance(res, redis.ResponseError):
-                res = from_redis_message(str(res)) or res
-            out.append(res)
-        return out
+    def _batch_error(self, item: Any) -> Exception | None:
+        text = _s(item)
+        if isinstance(text, str) and text.startswith("!"):
+            return from_redis_message(text[1:]) or AcdError(text[1:])
+        return None
 
     def ready_many(self, agents: list[str]) -> list[str | None | Exception]:
-        """ready() for each agent in one round trip; a refused one gives its error in its place."""
-        res = self._batch(self._agent, [["ready", a, ""] for a in agents])
-        return [r if isinstance(r, Exception) else (_s(r) or None) for r in res]
+        """ready() for each agent in order; a refused one gives its typed error in its place."""
+        if not agents:
+            return []
+        res = self._run(self._ready_batch, *agents)
+        return [self._batch_error(r) or (_s(r) or None) for r in res]
 
     def enqueue_many(self, calls: list[tuple[str, str, int]]) -> list[EnqueueResult | Exception]:
-        """enqueue() of (call_id, service, priority) triples, without required skills, in one round trip."""
-        res = self._batch(self._enqueue, [[c, s, p, "{}", ""] for c, s, p in calls])
-        return [
-            r if isinstance(r, Exception) else EnqueueResult(_s(r[0]), _s(r[1]) if len(r) > 1 and r[1] else None)
-            for r in res
-        ]
+        """enqueue() of (call_id, service, priority) triples, without required skills, in order."""
+        if not calls:
+            return []
+        res = self._run(self._enqueue_batch, *[x for triple in calls for x in triple])
+        out: list[EnqueueResult | Exception] = []
+        for status, agent in zip(res[::2], res[1::2], strict=True):
+            err = self._batch_error(status)
+            out.append(err or EnqueueResult(_s(status), _s(agent) or None))
+        return out
 
     # recovery and reads --------------------------------------------------------------------
 

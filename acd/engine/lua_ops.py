@@ -6,27 +6,54 @@ typed exceptions by engine.py.
 
 from acd.engine.lua_common import COMMON
 
+_ENQUEUE_ONE = r"""
+local function enqueue_one(c, s, pri, skills, owner)
+  if redis.call('EXISTS', skey(s)) == 0 then return {'unknown_service'} end
+  if redis.call('EXISTS', ckey(c)) == 1 then fail('duplicate_call', 'call ' .. c .. ' is already in the ACD') end
+  if redis.call('SCARD', skey(s) .. ':logged') == 0 then return {'no_agents'} end
+  local maxlen = tonumber(redis.call('HGET', skey(s), 'max_len') or '0')
+  if maxlen > 0 and redis.call('ZCARD', skey(s) .. ':q') >= maxlen then return {'full'} end
+  pri = math.max(0, math.min(999, tonumber(pri)))
+  local seq = nextseq()
+  -- priority desc then FIFO: lower score first; seq < 1e12 keeps the score exact in a double
+  local score = (999 - pri) * 1e12 + seq
+  redis.call('HSET', ckey(c), 'service', s, 'priority', pri, 'score', string.format('%.0f', score),
+             'seq', seq, 'entered_at', NOW, 'skills', skills, 'owner', owner, 'state', 'waiting',
+             'waiting_seq', seq)
+  redis.call('ZADD', skey(s) .. ':q', score, c)
+  if skills ~= '{}' then redis.call('HSET', skey(s) .. ':qsk', c, skills) end
+  local a = match_call(c, s, skills, 'enqueue')
+  return {'queued', a or false}
+end
+"""
+
 # ARGV: prefix, call, service, priority, skills json, owner
-ENQUEUE = (
+ENQUEUE = COMMON + _ENQUEUE_ONE + "return enqueue_one(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])"
+
+# Batches: many events in one script call (one round trip, one prelude). Each event checks its
+# state before writing anything, so a refused event changes nothing; its error is returned in
+# its place as '!<message>' instead of aborting the batch.
+_BATCH = r"""
+local function one(fn, ...)
+  local ok, res = pcall(fn, ...)
+  if ok then return res end
+  if type(res) == 'table' then return '!' .. tostring(res.err) end
+  return '!' .. tostring(res)
+end
+"""
+# ARGV: prefix, then (call, service, priority) triples -> flat status, agent ('' if none) pairs
+ENQUEUE_BATCH = (
     COMMON
+    + _ENQUEUE_ONE
+    + _BATCH
     + r"""
-local c, s = ARGV[2], ARGV[3]
-if redis.call('EXISTS', skey(s)) == 0 then return {'unknown_service'} end
-if redis.call('EXISTS', ckey(c)) == 1 then fail('duplicate_call', 'call ' .. c .. ' is already in the ACD') end
-if redis.call('SCARD', skey(s) .. ':logged') == 0 then return {'no_agents'} end
-local maxlen = tonumber(redis.call('HGET', skey(s), 'max_len') or '0')
-if maxlen > 0 and redis.call('ZCARD', skey(s) .. ':q') >= maxlen then return {'full'} end
-local pri = math.max(0, math.min(999, tonumber(ARGV[4])))
-local seq = nextseq()
--- priority desc then FIFO: lower score first; seq < 1e12 keeps the score exact in a double
-local score = (999 - pri) * 1e12 + seq
-redis.call('HSET', ckey(c), 'service', s, 'priority', pri, 'score', string.format('%.0f', score),
-           'seq', seq, 'entered_at', NOW, 'skills', ARGV[5], 'owner', ARGV[6], 'state', 'waiting',
-           'waiting_seq', seq)
-redis.call('ZADD', skey(s) .. ':q', score, c)
-if ARGV[5] ~= '{}' then redis.call('HSET', skey(s) .. ':qsk', c, ARGV[5]) end
-local a = match_call(c, s, ARGV[5], 'enqueue')
-return {'queued', a or false}
+local out = {}
+for i = 2, #ARGV, 3 do
+  local r = one(enqueue_one, ARGV[i], ARGV[i + 1], ARGV[i + 2], '{}', '')
+  if type(r) == 'string' then table.insert(out, r); table.insert(out, '')
+  else table.insert(out, r[1]); table.insert(out, r[2] or '') end
+end
+return out
 """
 )
 
@@ -58,6 +85,25 @@ local target = ({login = 'released', login_ready = 'available', ready = 'availab
 set_state(a, target, ARGV[4])
 if target == 'available' then return match_agent(a) or false end
 return false
+"""
+)
+
+# ARGV: prefix, agents… -> per agent the call reserved, '' or '!<error>'
+READY_BATCH = (
+    COMMON
+    + _ALLOWED_LUA
+    + _BATCH
+    + r"""
+local function ready(a)
+  local state = redis.call('HGET', akey(a), 'state')
+  if not state then fail('unknown_agent', 'agent ' .. a .. ' is not configured') end
+  if not ALLOWED.ready[state] then fail('invalid_transition', 'ready is not allowed while the agent is ' .. state) end
+  set_state(a, 'available', '')
+  return match_agent(a) or ''
+end
+local out = {}
+for i = 2, #ARGV do table.insert(out, one(ready, ARGV[i])) end
+return out
 """
 )
 

@@ -139,3 +139,15 @@ def test_batches_are_one_atomic_script_per_event(make_engine):
     got = eng.ready_many(["a1", "a2"])
     assert got[0] == "c2"
     assert got[1].code == "invalid_transition"  # a2 never logged in
+
+
+def test_a_refused_event_in_a_batch_changes_nothing_and_the_rest_go_on(make_engine):
+    eng = make_engine(*one_service(agents=3))
+    eng.login("a1")
+    eng.login("a3")
+    eng.enqueue("c0", "s")
+    res = eng.enqueue_many([("c0", "s", 0), ("c1", "s", 0)])
+    assert res[0].code == "duplicate_call" and res[1].status == "queued"
+    got = eng.ready_many(["a1", "a2", "a3"])
+    assert got[0] == "c0" and got[1].code == "invalid_transition" and got[2] == "c1"
+    assert eng.agent("a2")["state"] == "logged_out"
