@@ -154,6 +154,10 @@ CHANNEL_LAYERS = {
     }
 }
 
+# Live ACD state in Redis and its Channels groups (tests use their own prefixes).
+ACD_REDIS_PREFIX = env_str("CCWEB_ACD_REDIS_PREFIX", "ccweb:acd:")
+ACD_LIVE_GROUP_PREFIX = env_str("CCWEB_ACD_GROUP_PREFIX", "ccweb.acd.")
+
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL)
 CELERY_TASK_DEFAULT_QUEUE = "default"

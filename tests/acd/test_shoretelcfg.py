@@ -116,4 +116,3 @@ def test_beat_schedules_the_reload_task():
     app.loader.import_default_modules()
     entry = settings.CELERY_BEAT_SCHEDULE["reload-shoretelcfg"]
     assert entry["task"] in app.tasks
-
