@@ -27,24 +27,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import redis  # noqa: E402
+from _stats import percentile, progress  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 from acd.engine import STRATEGIES, AcdEngine, configure_services  # noqa: E402
 
 SKILLS = ["en", "es", "fr", "billing", "tech"]
-
-
-def progress(label: str, done: int, total: int) -> None:
-    width = 40
-    filled = width * done // total
-    sys.stderr.write(f"\r{label:<12} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-    if done == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def summary(label: str, samples: list[float]) -> str:

@@ -21,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from _stats import percentile, progress  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 VAR = tempfile.mkdtemp(prefix="ccweb-bench-")
 os.environ.update(
     CCWEB_VAR_DIR=VAR,
@@ -31,20 +33,6 @@ os.environ.update(
 MARIADB = "Driver={MariaDB Unicode};Server=127.0.0.1;Port=3306;Database=ccweb_test"
 ROWS = 10_000
 QUERY = "SELECT customer_type FROM bench_customers WHERE phone = %ANI%"
-
-
-def progress(label: str, done: int, total: int) -> None:
-    width = 40
-    filled = width * done // total
-    sys.stderr.write(f"\r{label:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-    if done == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def timed(label: str, iterations: int, call) -> list[float]:

@@ -51,7 +51,7 @@ class Subscript(Action):
         graph = call.scripts.load(str(name))
         if graph is None:
             raise ActionFailed(f"There is no published script named '{name}'.")
-        how = await call.run_subscript(graph)
+        how = await call.run_subscript((str(name), graph))
         if call.ended:
             return call.outcome or how
         if how != RETURNED:

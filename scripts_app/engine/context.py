@@ -39,7 +39,8 @@ class CallContext:
     destination: str = ""
     #: nesting depth of Subscript
     depth: int = 0
-    #: set by the interpreter: run another script's graph on this call, returning how it ended
+    #: set by the interpreter: run another script on this call — its name, or a (name, Graph) pair —
+    #: returning how it ended
     #: ("returned" when it reached an end and the caller is still here, else the outcome)
     run_subscript: Callable[[object], Awaitable[str]] | None = None
 

@@ -25,7 +25,6 @@ from typing import Any, TypeVar
 from scripts_app.engine.actions import FAILURE, Action, get_action
 from scripts_app.engine.context import CallContext
 from scripts_app.engine.graph import Graph, parse_graph
-from scripts_app.engine.ports import ScriptLoader
 from scripts_app.engine.trace import Step
 
 __all__ = ["MAX_DEPTH", "OUTCOMES", "RETURNED", "SubscriptError", "run_script"]
@@ -51,10 +50,8 @@ async def run_script(graph: Graph, call: CallContext, *, step_budget: int = 500,
     if call.outcome is not None:
         return call.outcome
     run = _Run(call, step_budget, graph)
-    previous_hook, previous_loader = call.run_subscript, call.scripts
+    previous_hook = call.run_subscript
     call.run_subscript = run.subscript
-    if previous_loader is not None:
-        call.scripts = _NamingLoader(previous_loader, run.names)
     try:
         return await run.graph(graph, name, top=True)
     except Exception as exc:  # a defect of the engine itself still must not drop the caller
@@ -62,7 +59,7 @@ async def run_script(graph: Graph, call: CallContext, *, step_budget: int = 500,
             return call.outcome
         return await run.fallback(graph, name, "", f"internal error: {exc!r}")
     finally:
-        call.run_subscript, call.scripts = previous_hook, previous_loader
+        call.run_subscript = previous_hook
 
 
 class _Run:
@@ -74,8 +71,6 @@ class _Run:
         self.steps = 0
         self.main = main
         self.started = time.perf_counter()
-        #: id(graph) -> (graph, name) for graphs loaded through call.scripts: names subscripts in the trace
-        self.names: dict[int, tuple[object, str]] = {}
 
     def ms(self, moment: float | None = None) -> float:
         return ((time.perf_counter() if moment is None else moment) - self.started) * 1000.0
@@ -186,8 +181,8 @@ class _Run:
     async def subscript(self, target: object) -> str:
         """call.run_subscript: run another graph on this call; RETURNED, or the outcome if the call ended.
 
-        `target` is a published script's name (loaded through call.scripts), or the Graph (or JSON) that
-        call.scripts returned, or a (name, Graph) pair. Raises SubscriptError beyond MAX_DEPTH or for an
+        `target` is a published script's name (loaded through call.scripts) or a (name, Graph) pair; the
+        name labels the subscript's steps in the trace. Raises SubscriptError beyond MAX_DEPTH or for an
         unknown script.
         """
         call = self.call
@@ -208,25 +203,7 @@ class _Run:
             return target, _as_graph(loaded)
         if isinstance(target, tuple) and len(target) == 2 and isinstance(target[0], str):
             return target[0], _as_graph(target[1])
-        known = self.names.get(id(target))
-        return (known[1] if known is not None and known[0] is target else ""), _as_graph(target)
-
-
-class _NamingLoader:
-    """call.scripts during a run: remembers which name each loaded graph has, for the subscript's steps."""
-
-    def __init__(self, inner: ScriptLoader, names: dict[int, tuple[object, str]]) -> None:
-        self.inner = inner
-        self.names = names
-
-    def load(self, name: str) -> object | None:
-        loaded = self.inner.load(name)
-        if loaded is not None:
-            self.names[id(loaded)] = (loaded, name)  # holding `loaded` keeps its id from being reused
-        return loaded
-
-    def __getattr__(self, attribute: str) -> Any:
-        return getattr(self.inner, attribute)
+        raise SubscriptError(f"a subscript is a script name or a (name, graph) pair, not {type(target).__name__}")
 
 
 def _as_graph(value: object) -> Graph:

@@ -26,7 +26,7 @@ def call_with(result, *, ends_with=None):
 def test_with_return_continues_at_next():
     call, ran = call_with("returned")
     assert run_action("subscript", {"script": "Verify PIN", "return": True}, call) == "next"
-    assert ran == [GRAPH] and call.scripts.loaded == ["Verify PIN"] and not call.ended
+    assert ran == [("Verify PIN", GRAPH)] and call.scripts.loaded == ["Verify PIN"] and not call.ended
 
 
 def test_without_return_the_end_of_the_subscript_ends_the_call():

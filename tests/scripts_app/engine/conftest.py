@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from scripts_app.engine.actions import ACTIONS, register
+from scripts_app.engine.actions import ACTIONS, ValidationEnv, register
 from tests.scripts_app.engine.fake_actions import TEST_ACTIONS
+from tests.scripts_app.fakes import make_env
 
 
 @pytest.fixture
@@ -20,3 +21,9 @@ def test_actions() -> Iterator[None]:
     finally:
         for cls in TEST_ACTIONS:
             ACTIONS.pop(cls.name, None)
+
+
+@pytest.fixture
+def env() -> ValidationEnv:
+    """A validation environment with the fakes' fields, connections, services and scripts."""
+    return make_env()

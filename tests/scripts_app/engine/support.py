@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
+from scripts_app.engine.actions import ScriptError
 from scripts_app.engine.graph import Graph, parse_graph
 
 T = TypeVar("T")
@@ -24,3 +25,16 @@ def graph(*nodes: dict[str, Any], start: str | None = None, apology: str | None 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
+
+
+def ids(errors: list[ScriptError]) -> list[str]:
+    return [e.id for e in errors]
+
+
+def only(errors: list[ScriptError], error_id: str) -> list[ScriptError]:
+    return [e for e in errors if e.id == error_id]
+
+
+def say(node_id: str = "hello", nxt: str | None = None, **params: Any) -> dict[str, Any]:
+    """A t_say node (the test actions' prompt player) going to `nxt`."""
+    return node(node_id, "t_say", {"next": nxt}, prompts=params.pop("prompts", ["welcome"]), **params)

@@ -19,7 +19,7 @@ RESULTS: list[str] = []
 
 
 class SubTarget(Action):
-    """Calls run_subscript with its `target` parameter as given (a Graph, a (name, Graph) pair, JSON);
+    """Calls run_subscript with its `target` parameter as given (a name, a (name, Graph) pair, anything);
     records what the hook returned; deadline from `deadline`."""
 
     name = "t_sub_target"
@@ -35,27 +35,12 @@ class SubTarget(Action):
         return "returned"
 
 
-class SubLoaded(Action):
-    """Loads `script` through call.scripts and hands the loaded graph to run_subscript (as Subscript does)."""
-
-    name = "t_sub_loaded"
-    title = "Subscript by loaded graph (test)"
-    fixed_exits = ("returned",)
-
-    async def run(self, call: CallContext, params: Mapping[str, Any]) -> str:
-        assert call.scripts is not None and call.run_subscript is not None
-        RESULTS.append(await call.run_subscript(call.scripts.load(params["script"])))
-        return "returned"
-
-
 @pytest.fixture(autouse=True)
 def sub_target() -> Iterator[None]:
     register(SubTarget)
-    register(SubLoaded)
     RESULTS.clear()
     yield
     ACTIONS.pop(SubTarget.name, None)
-    ACTIONS.pop(SubLoaded.name, None)
 
 
 def sub(node_id: str, script: str, nxt: str | None = None, **exits: str | None) -> dict:
@@ -106,13 +91,13 @@ def test_subscript_that_ends_the_call_ends_the_parent():
     assert call.trace[-1].node == "q" and call.media.kinds() == []
 
 
-def test_graph_and_json_targets():
-    """The hook takes a Graph (unnamed), or JSON from a loader; both run."""
+def test_pair_and_json_targets():
+    """The hook takes a (name, Graph) pair, or a name whose loader returns JSON; both run, named in the trace."""
     child = graph(say("hi", prompt="child"))
     call = make_call(scripts=FakeScripts({"Json": child.to_json()}))
-    main = graph(node("a", "t_sub_target", {"returned": "b"}, target=child), sub("b", "Json"))
+    main = graph(node("a", "t_sub_target", {"returned": "b"}, target=("Inline", child)), sub("b", "Json"))
     assert run(run_script(main, call)) == "completed"
-    assert [(s.script, s.node) for s in call.trace] == [("", "a"), ("", "hi"), ("", "b"), ("Json", "hi")]
+    assert [(s.script, s.node) for s in call.trace] == [("", "a"), ("Inline", "hi"), ("", "b"), ("Json", "hi")]
 
 
 def test_unknown_subscript_takes_the_failure_exit():
@@ -192,10 +177,11 @@ def test_subscript_past_the_callers_deadline_is_cancelled():
     assert call.depth == 0
 
 
-def test_a_graph_loaded_through_call_scripts_keeps_its_name():
-    """Handing run_subscript the graph that call.scripts returned still names the subscript's steps."""
-    scripts = FakeScripts({"Billing": graph(say("hi"))})
-    call = make_call(scripts=scripts)
-    assert run(run_script(graph(node("a", "t_sub_loaded", {"returned": None}, script="Billing")), call)) == "completed"
-    assert [(s.script, s.node) for s in call.trace] == [("", "a"), ("Billing", "hi")]
-    assert call.scripts is scripts and scripts.loaded == ["Billing"]
+def test_an_unnamed_graph_is_refused_into_the_failure_exit():
+    """Subscripts are named in the trace, so a bare Graph (no name) is refused: the node's failure exit runs."""
+    call = make_call(scripts=FakeScripts({}))
+    main = graph(
+        node("a", "t_sub_target", {"returned": None, "failure": "sorry"}, target=graph(say("hi"))), say("sorry")
+    )
+    assert run(run_script(main, call)) == "completed"
+    assert "(name, graph) pair" in call.trace[0].error and call.trace[1].node == "sorry"

@@ -6,33 +6,16 @@ import re
 
 import pytest
 
-from scripts_app.engine.actions import ACTIONS, Param, ScriptError, ValidationEnv, register
+from scripts_app.engine.actions import ACTIONS, Param, register
 from scripts_app.engine.validate import validate_script
 from scripts_app.sql.types import SqlIssue
 from tests.scripts_app.engine.fake_actions import Sql
-from tests.scripts_app.engine.support import graph, node
+from tests.scripts_app.engine.support import graph, ids, node, say
 from tests.scripts_app.fakes import make_env
 
 pytestmark = pytest.mark.usefixtures("test_actions")
 
 ID = re.compile(r"scripts\.E\d{3}")
-
-
-def ids(errors: list[ScriptError]) -> list[str]:
-    return [e.id for e in errors]
-
-
-def only(errors: list[ScriptError], error_id: str) -> list[ScriptError]:
-    return [e for e in errors if e.id == error_id]
-
-
-def say(node_id: str = "hello", nxt: str | None = None, **params: object) -> dict:
-    return node(node_id, "t_say", {"next": nxt}, prompts=params.pop("prompts", ["welcome"]), **params)
-
-
-@pytest.fixture
-def env() -> ValidationEnv:
-    return make_env()
 
 
 def test_e010_unreachable_node(env):
