@@ -1,11 +1,14 @@
 """The ACD core: plain Python over Redis (no Django here; configuration arrives as plain data)."""
 
-from acd.engine.config import STRATEGIES, configure_services
-from acd.engine.engine import AcdEngine, EnqueueResult, Removal
+from acd.engine.config import DESTINATION_KINDS, STRATEGIES, configure_services
+from acd.engine.engine import AcdEngine, Diversion, EnqueueResult, Removal, Requeued
 from acd.engine.errors import AcdError, DuplicateCall, InvalidTransition, UnknownAgent, UnknownCall
 
 __all__ = [
+    "DESTINATION_KINDS",
     "STRATEGIES",
+    "Diversion",
+    "Requeued",
     "AcdEngine",
     "AcdError",
     "DuplicateCall",

@@ -18,19 +18,62 @@ AfterNoAnswer = Literal["released", "available"]
 
 @dataclass(frozen=True)
 class EnqueueResult:
-    """status: "queued" | "no_agents" | "full" | "unknown_service"; agent: reserved at once, if any."""
+    """status: "queued" | "no_agents" | "full" | "unknown_service"; agent: reserved at once, if any.
+
+    score and entered_at (ms, Redis time) are what the owner keeps to re-publish the call at its
+    place after a Redis restart (restore()).
+    """
 
     status: str
     agent: str | None = None
+    score: str = ""
+    entered_at: int = 0
 
 
 @dataclass(frozen=True)
 class Removal:
-    """What history needs of a call that left the ACD: its position (1-based; 0 if it was not waiting)."""
+    """What history needs of a call that left (or, as a callback, stayed in) the ACD.
+
+    position: 1-based, 0 if it was not waiting; state: its state before (waiting, reserved,
+    connected); outcome: "removed", or "callback" when it keeps its place as a callback.
+    """
 
     position: int
     wait_s: float
     state: str
+    outcome: str = "removed"
+
+
+@dataclass(frozen=True)
+class Diversion:
+    """A call that supervise() took out of its queue.
+
+    reason: "overflowed" (maximum queue time), "no_agent" (no logged-in agent could take it for the
+    no-agent timer), "expired" (a callback past its last time). kind/target: where it goes; for
+    kind "service" the ACD already queued it there, anything else the owner routes.
+    """
+
+    call: str
+    reason: str
+    position: int
+    wait_s: float
+    kind: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Requeued:
+    """A reservation that ended without an answer: the call went back to its place.
+
+    got: agent now reserved for the call; other: call now reserved for the agent; callback:
+    "retry" | "exhausted" (a callback with no attempt left was dropped) | "" for other calls.
+    """
+
+    call: str
+    agent: str
+    got: str | None = None
+    other: str | None = None
+    callback: str = ""
 
 
 def _s(value: Any) -> Any:
@@ -52,6 +95,10 @@ class AcdEngine:
         self._reconcile = client.register_script(lua_ops.RECONCILE)
         self._ready_batch = client.register_script(lua_ops.READY_BATCH)
         self._enqueue_batch = client.register_script(lua_ops.ENQUEUE_BATCH)
+        self._set_priority = client.register_script(lua_ops.SET_PRIORITY)
+        self._callback = client.register_script(lua_ops.CALLBACK)
+        self._restore = client.register_script(lua_ops.RESTORE)
+        self._supervise = client.register_script(lua_ops.SUPERVISE)
 
     def _run(self, script: Any, *args: Any) -> Any:
         try:
@@ -72,11 +119,32 @@ class AcdEngine:
         priority: int = 0,
         skills: Mapping[str, int] | None = None,
         owner: str = "",
+        agent_queue: str = "",
     ) -> EnqueueResult:
-        """Queue the call (priority 0–999, higher first) and reserve an agent for it if one fits."""
+        """Queue the call and reserve an agent for it if one fits.
+
+        priority: the call's own, 0-99 (higher first), ranked after the service's priority.
+        owner: the process that owns the call; it gets messages on its stream (owner_messages()).
+        agent_queue: an agent number: the call waits in that agent's personal queue.
+        """
         skills_json = json.dumps(dict(skills), sort_keys=True) if skills else "{}"
-        res = self._run(self._enqueue, call_id, service, priority, skills_json, owner)
-        return EnqueueResult(_s(res[0]), _s(res[1]) if len(res) > 1 and res[1] else None)
+        res = self._run(self._enqueue, call_id, service, priority, skills_json, owner, agent_queue)
+        if len(res) < 2:
+            return EnqueueResult(_s(res[0]))
+        return EnqueueResult(_s(res[0]), _s(res[1]) or None, _s(res[2]), int(res[3]))
+
+    def set_priority(self, call_id: str, priority: int) -> int:
+        """Change the call's priority (0-99); a waiting call moves, keeping its time entered among
+        its new peers. Returns its new position (0 when it is not waiting)."""
+        return int(self._run(self._set_priority, call_id, priority))
+
+    def request_callback(self, call_id: str, destinations: list[str], *, last_time: float | None = None) -> int:
+        """The waiting call becomes a callback at the same place: when an agent is reserved for it,
+        one dial request per attempt goes to the originate stream, to destinations in order
+        (callback_attempts each). The caller may hang up. Returns its position."""
+        dests = [d for d in destinations if d]
+        last = "" if last_time is None else str(int(last_time * 1000))
+        return int(self._run(self._callback, call_id, json.dumps(dests), last))
 
     def ringing(self, call_id: str, agent: str) -> None:
         """The owner started ringing the reserved agent."""
@@ -95,30 +163,70 @@ class AcdEngine:
         res = self._run(self._call, call_id, agent, "no_answer", agent_state_after)
         return _s(res[0]) or None, _s(res[1]) or None
 
-    def hangup(self, call_id: str) -> Removal:
-        """The caller left (abandon) or the call ended: removed from the ACD; a reserved agent is freed."""
-        pos, wait_ms, state = self._run(self._hangup, call_id)
-        return Removal(int(pos), int(wait_ms) / 1000, _s(state))
+    def callback_failed(self, call_id: str, agent: str) -> Requeued:
+        """The dial of a callback failed (busy, no answer, wrong number): the attempt is used up,
+        the callback goes back to its place (or is dropped when no attempt is left) and the agent
+        reserved for it is available again."""
+        res = self._run(self._call, call_id, agent, "no_answer", "available")
+        return Requeued(call_id, agent, _s(res[0]) or None, _s(res[1]) or None, _s(res[2]) or "")
+
+    def hangup(self, call_id: str, *, abandon_to: str = "", force: bool = False) -> Removal:
+        """The caller left (abandon) or the call ended: removed from the ACD; a reserved agent is freed.
+
+        abandon_to: the caller's number; a waiting call of a service that calls back abandoned
+        callers then stays at its place as a callback. A callback stays until made unless `force`.
+        """
+        pos, wait_ms, state, outcome = self._run(self._hangup, call_id, abandon_to, "1" if force else "")
+        return Removal(int(pos), int(wait_ms) / 1000, _s(state), _s(outcome))
 
     abandon = hangup
 
+    def restore(self, call_id: str, record: Mapping[str, Any]) -> tuple[str, str | None]:
+        """Re-publish a call after Redis lost the live state, at its old place (same score).
+
+        record: the call's hash as call() returned it before (service, score, seq, entered_at,
+        skills, owner, pagent, kind, priority, callback fields, state, agent). Returns (status,
+        agent reserved at once): status "restored", "exists", "unknown_service" or "unknown_agent".
+        """
+        res = self._run(self._restore, call_id, json.dumps(dict(record)))
+        return _s(res[0]), _s(res[1]) or None
+
+    def supervise(self, service: str | None = None, now: float | None = None) -> list[Diversion]:
+        """Apply the queue rules (maximum queue time, no-agent timer, callback last time) and send
+        position updates to owners. service None: every service and every personal queue, each
+        in its own script call so that Redis is never blocked long."""
+        now_ms = "" if now is None else str(int(now * 1000))
+        names = [service] if service is not None else sorted(_s(n) for n in self.client.smembers(self.keys.services))
+        if service is None:
+            names.append("")
+        out: list[Diversion] = []
+        for name in names:
+            flat = self._run(self._supervise, name, now_ms)
+            for i in range(0, len(flat), 6):
+                c, why, pos, wait, kind, target = flat[i : i + 6]
+                out.append(Diversion(_s(c), _s(why), int(pos), int(wait) / 1000, _s(kind), _s(target)))
+        return out
+
     # agents --------------------------------------------------------------------------------
 
-    def login(self, agent: str, *, ready: bool = False) -> str | None:
-        """logged_out -> released (or available with ready=True); returns a call reserved at once."""
-        return _s(self._run(self._agent, "login_ready" if ready else "login", agent, "")) or None
+    def login(self, agent: str, *, ready: bool = False, group: str = "") -> str | None:
+        """logged_out -> released (or available with ready=True); returns a call reserved at once.
+
+        group: take calls of that group's services only (until logout); '' for all its groups.
+        """
+        return _s(self._run(self._agent, "login_ready" if ready else "login", agent, "", group)) or None
 
     def logout(self, agent: str) -> None:
-        self._run(self._agent, "logout", agent, "")
+        self._run(self._agent, "logout", agent, "", "")
 
     def ready(self, agent: str) -> str | None:
         """released/wrap_up -> available, then the best waiting call among its services is reserved."""
-        return _s(self._run(self._agent, "ready", agent, "")) or None
+        return _s(self._run(self._agent, "ready", agent, "", "")) or None
 
     agent_available = ready
 
     def release(self, agent: str, code: str = "") -> None:
-        self._run(self._agent, "release", agent, code)
+        self._run(self._agent, "release", agent, code, "")
 
     def end_call(self, agent: str, *, wrap_up: bool = False) -> str | None:
         """on_call -> wrap_up, or available (returns the call reserved next, if any)."""
@@ -142,11 +250,11 @@ class AcdEngine:
         res = self._run(self._ready_batch, *agents)
         return [self._batch_error(r) or (_s(r) or None) for r in res]
 
-    def enqueue_many(self, calls: list[tuple[str, str, int]]) -> list[EnqueueResult | Exception]:
-        """enqueue() of (call_id, service, priority) triples, without required skills, in order."""
+    def enqueue_many(self, calls: list[tuple[str, str, int, str]]) -> list[EnqueueResult | Exception]:
+        """enqueue() of (call_id, service, priority, owner) in order, without required skills."""
         if not calls:
             return []
-        res = self._run(self._enqueue_batch, *[x for triple in calls for x in triple])
+        res = self._run(self._enqueue_batch, *[x for quad in calls for x in quad])
         out: list[EnqueueResult | Exception] = []
         for status, agent in zip(res[::2], res[1::2], strict=True):
             err = self._batch_error(status)
@@ -160,15 +268,74 @@ class AcdEngine:
 
         Safe to run from any number of processes at once: each expiry is handled by one script.
         """
+        return [r.call for r in self.reconcile_details(now, limit=limit)]
+
+    def reconcile_details(self, now: float | None = None, *, limit: int = 1000) -> list[Requeued]:
+        """reconcile(), telling for each freed call its agent and, for a callback, what became of it."""
         now_ms = "" if now is None else str(int(now * 1000))
-        return [_s(c) for c in self._run(self._reconcile, now_ms, limit)]
+        flat = self._run(self._reconcile, now_ms, limit)
+        return [Requeued(_s(flat[i]), _s(flat[i + 1]), callback=_s(flat[i + 2]) or "") for i in range(0, len(flat), 3)]
+
+    # messages to owners and dialers -------------------------------------------------------
+
+    def owner_messages(
+        self, owner: str, after: str = "0", *, count: int = 100, block_ms: int | None = None
+    ) -> list[tuple[str, dict[str, str]]]:
+        """Messages to `owner` after id `after` ('0': from the start): (id, {"type", "call", …}).
+
+        Types: reserved (ring the agent: agent, extension, group, service, agent_queue, ring_ms),
+        position (position, expected_ms, avg_wait_ms), moved (to another service: reason, from,
+        service), overflowed / no_agent (route the call to kind/target).
+        """
+        got = self.client.xread({self.keys.owner_stream(owner): after}, count=count, block=block_ms)
+        return [(_s(mid), {_s(k): _s(v) for k, v in fields.items()}) for _, msgs in got or [] for mid, fields in msgs]
+
+    def claim_originate(
+        self, consumer: str, *, count: int = 1, block_ms: int | None = None, group: str = "dialers"
+    ) -> list[tuple[str, dict[str, str]]]:
+        """Take callback dial requests for `consumer` (each request goes to one consumer of the
+        group: a callback attempt is dialled once). Acknowledge with ack_originate() once handled."""
+        try:
+            self.client.xgroup_create(self.keys.originate, group, id="0", mkstream=True)
+        except redis.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+        got = self.client.xreadgroup(group, consumer, {self.keys.originate: ">"}, count=count, block=block_ms)
+        return [(_s(mid), {_s(k): _s(v) for k, v in fields.items()}) for _, msgs in got or [] for mid, fields in msgs]
+
+    def ack_originate(self, message_id: str, *, group: str = "dialers") -> None:
+        self.client.xack(self.keys.originate, group, message_id)
+
+    def epoch(self) -> str | None:
+        """Changes when Redis lost the live state and it was configured again: owners then re-publish."""
+        return _s(self.client.get(self.keys.epoch))
+
+    def queue_info(self, call_id: str) -> dict[str, Any]:
+        """What the call profile shows of a call in the ACD: position (0 unless waiting), the
+        service's average wait of answered calls (s, None before the first answer), the time it
+        entered (epoch s) and the expected wait at its position (s, None while unknown)."""
+        call = self.call(call_id)
+        if not call:
+            return {}
+        queue = self.keys.personal_queue(call["pagent"]) if call.get("pagent") else self.keys.queue(call["service"])
+        rank = self.client.zrank(queue, call_id)
+        avg_wait, avg_gap = self.client.hmget(self.keys.service(call["service"]), "avg_wait", "avg_gap")
+        position = 0 if rank is None else int(rank) + 1
+        return {
+            "service": call["service"],
+            "position": position,
+            "average_wait_s": None if avg_wait is None else int(avg_wait) / 1000,
+            "expected_wait_s": None if avg_gap is None or not position else position * int(avg_gap) / 1000,
+            "entered_at": int(call["entered_at"]) / 1000,
+        }
 
     def queue_position(self, call_id: str) -> int | None:
-        """1-based position among the calls waiting in its service, None if not waiting."""
-        service = _s(self.client.hget(self.keys.call(call_id), "service"))
+        """1-based position among the calls waiting in its queue, None if not waiting."""
+        service, pagent = (_s(v) for v in self.client.hmget(self.keys.call(call_id), "service", "pagent"))
         if service is None:
             return None
-        rank: Any = self.client.zrank(self.keys.queue(service), call_id)
+        queue = self.keys.personal_queue(pagent) if pagent else self.keys.queue(service)
+        rank: Any = self.client.zrank(queue, call_id)
         return None if rank is None else int(rank) + 1
 
     def queue_length(self, service: str) -> int:
@@ -202,4 +369,4 @@ class AcdEngine:
             yield batch
 
 
-__all__ = ["AcdEngine", "AcdError", "EnqueueResult", "Removal"]
+__all__ = ["AcdEngine", "AcdError", "Diversion", "EnqueueResult", "Removal", "Requeued"]

@@ -1,4 +1,5 @@
-"""Lua shared by every ACD script: key names, agent state changes and the two matchers.
+"""Lua shared by every ACD script: key names, agent state changes, the two matchers and the
+messages to the processes that own calls.
 
 Every script runs these helpers inside ONE EVALSHA, so the pick of (call, agent) and both state
 changes are atomic: Redis runs one script at a time, whatever the number of client processes.
@@ -11,12 +12,32 @@ local P = ARGV[1]
 local T = redis.call('TIME')
 local NOW = tonumber(T[1]) * 1000 + math.floor(tonumber(T[2]) / 1000)
 local USEC = tonumber(T[2])
+-- stream lengths: owners read their messages within seconds; the cap only bounds a dead owner's backlog
+local STREAM_MAX = 10000
 
 local function fail(code, msg) error({err = 'ACD ' .. code .. ' ' .. msg}) end
 local function akey(a) return P .. 'agent:' .. a end
 local function ckey(c) return P .. 'call:' .. c end
 local function skey(s) return P .. 'svc:' .. s end
-local function nextseq() return redis.call('INCR', P .. 'seq') end
+local function pkey(a) return P .. 'agentq:' .. a end
+
+-- The queue a waiting call sits in: its service's, or the personal queue of one agent.
+local function qkey(s, pagent)
+  if pagent and pagent ~= '' then return pkey(pagent) end
+  return skey(s) .. ':q'
+end
+
+-- Global order of events. When the counter is lost (a Redis restart), it starts again from the
+-- milliseconds since 2024, above anything handed out before unless more than 1,000 events a
+-- second were sustained; restore() raises it past every re-published call anyway.
+local function nextseq()
+  local v = redis.call('INCR', P .. 'seq')
+  if v == 1 then
+    v = NOW - 1704067200000
+    redis.call('SET', P .. 'seq', v)
+  end
+  return v
+end
 
 local function skills_ok(req, have)
   for k, v in pairs(req) do
@@ -26,14 +47,27 @@ local function skills_ok(req, have)
   return true
 end
 
+local function notify(owner, ...)
+  if owner and owner ~= '' then
+    redis.call('XADD', P .. 'owner:' .. owner, 'MAXLEN', '~', STREAM_MAX, '*', ...)
+  end
+end
+
+-- The services an agent takes calls from now: those of the group it logged into, or all.
+local function active_services(a)
+  local h = redis.call('HMGET', akey(a), 'active', 'services')
+  if not h[2] then fail('unknown_agent', 'agent ' .. a .. ' is not configured') end
+  return cjson.decode(h[1] or h[2])
+end
+
 -- Keeps the per-service 'avail' and 'logged' sets in step with the agent's state, so the
 -- matcher never scans agents that cannot take a call.
 local function set_state(a, new, code)
   local k = akey(a)
-  local h = redis.call('HMGET', k, 'state', 'services')
+  local h = redis.call('HMGET', k, 'state', 'services', 'active')
   local old = h[1]
   if not old then fail('unknown_agent', 'agent ' .. a .. ' is not configured') end
-  local svcs = cjson.decode(h[2])
+  local svcs = cjson.decode(h[3] or h[2])
   if old == 'available' and new ~= 'available' then
     for _, s in ipairs(svcs) do redis.call('SREM', skey(s) .. ':avail', a) end
   elseif new == 'available' and old ~= 'available' then
@@ -48,21 +82,41 @@ local function set_state(a, new, code)
   redis.call('HSET', k, 'state', new, 'code', code or '')
 end
 
+-- The call leaves its queue and waits for `a`. A callback asks for one dial (this attempt) on the
+-- originate stream; any other call tells its owner to ring the agent.
 local function reserve(c, s, a, trigger)
-  local ring = tonumber(redis.call('HGET', skey(s), 'ring_ms'))
+  local ring = tonumber(redis.call('HGET', skey(s), 'ring_ms') or '15000')
   local exp = NOW + ring
-  redis.call('ZREM', skey(s) .. ':q', c)
+  local ch = redis.call('HMGET', ckey(c), 'pagent', 'kind', 'owner', 'cb', 'cb_idx', 'cb_try')
+  redis.call('ZREM', qkey(s, ch[1]), c)
   redis.call('HDEL', skey(s) .. ':qsk', c)
   redis.call('HSET', ckey(c), 'state', 'reserved', 'agent', a, 'expires', exp,
              'reserved_seq', nextseq(), 'trigger', trigger)
   redis.call('ZADD', P .. 'reservations', exp, c)
   set_state(a, 'reserved', '')
   redis.call('HSET', akey(a), 'call', c)
+  local ah = redis.call('HMGET', akey(a), 'extension')
+  local group = redis.call('HGET', skey(s) .. ':agroup', a) or ''
+  if ch[2] == 'callback' then
+    local dests = cjson.decode(ch[4])
+    local attempt = redis.call('HINCRBY', ckey(c), 'cb_try', 1)
+    redis.call('XADD', P .. 'originate', 'MAXLEN', '~', STREAM_MAX, '*', 'call', c, 'service', s,
+               'agent', a, 'extension', ah[1] or '', 'group', group,
+               'destination', dests[tonumber(ch[5]) + 1], 'attempt', attempt, 'ring_ms', ring)
+  else
+    notify(ch[3], 'type', 'reserved', 'call', c, 'service', s, 'agent', a, 'extension', ah[1] or '',
+           'group', group, 'agent_queue', ch[1] or '', 'ring_ms', ring)
+  end
 end
 
 -- A strategy is a sort key: the eligible agent with the smallest key wins; the service order
 -- (group position, then agent position) breaks ties so that the result is deterministic.
-local function match_call(c, s, skills_json, trigger)
+local function match_call(c, s, skills_json, trigger, pagent)
+  if pagent and pagent ~= '' then
+    if redis.call('HGET', akey(pagent), 'state') ~= 'available' then return nil end
+    reserve(c, s, pagent, trigger)
+    return pagent
+  end
   local avail = redis.call('SMEMBERS', skey(s) .. ':avail')
   if #avail == 0 then return nil end
   local req = cjson.decode(skills_json)
@@ -105,12 +159,17 @@ local function match_call(c, s, skills_json, trigger)
 end
 
 -- The best waiting call this agent can take: lowest score (highest priority, then entered
--- first; the sequence is global, so ages compare across services).
+-- first; the sequence is global, so ages compare across services and the personal queue).
 local function match_agent(a)
-  local h = redis.call('HMGET', akey(a), 'skills', 'services')
+  local h = redis.call('HMGET', akey(a), 'skills')
   local have = cjson.decode(h[1])
   local best, bestscore, bests = nil, nil, nil
-  for _, s in ipairs(cjson.decode(h[2])) do
+  local own = redis.call('ZRANGE', pkey(a), 0, 0, 'WITHSCORES')
+  if #own > 0 then
+    best, bestscore = own[1], tonumber(own[2])
+    bests = redis.call('HGET', ckey(best), 'service')
+  end
+  for _, s in ipairs(active_services(a)) do
     local qk = skey(s) .. ':q'
     local start = 0
     local done = false
@@ -137,23 +196,69 @@ local function match_agent(a)
   return best
 end
 
+-- Put a waiting call (back) in its queue at its score.
+local function enter_queue(c, s, score, skills, pagent)
+  redis.call('ZADD', qkey(s, pagent), score, c)
+  if pagent and pagent ~= '' then redis.call('SADD', P .. 'pqueues', pagent) end
+  if (not pagent or pagent == '') and skills ~= '{}' then redis.call('HSET', skey(s) .. ':qsk', c, skills) end
+end
+
+-- 1-based position of a waiting call in its queue (0 when not waiting).
+local function position(c, s, pagent)
+  local r = redis.call('ZRANK', qkey(s, pagent), c)
+  if r then return r + 1 end
+  return 0
+end
+
+-- Remove a call from the ACD altogether (its reservation, queue entry and hash).
+local function drop(c, s, pagent)
+  redis.call('ZREM', qkey(s, pagent), c)
+  redis.call('HDEL', skey(s) .. ':qsk', c)
+  redis.call('ZREM', P .. 'reservations', c)
+  redis.call('DEL', ckey(c))
+end
+
+-- A failed callback attempt: the next attempt, the next destination, or no destination left
+-- ('exhausted': the callback is dropped). Returns 'retry' or 'exhausted'.
+local function callback_attempt_failed(c, s)
+  local ch = redis.call('HMGET', ckey(c), 'cb', 'cb_idx', 'cb_try')
+  local attempts = tonumber(redis.call('HGET', skey(s), 'cb_att') or '3')
+  if tonumber(ch[3]) >= attempts then
+    local idx = tonumber(ch[2]) + 1
+    if idx >= #cjson.decode(ch[1]) then return 'exhausted' end
+    redis.call('HSET', ckey(c), 'cb_idx', idx, 'cb_try', 0)
+  end
+  return 'retry'
+end
+
 -- The call goes back to ITS place (same score); the agent goes to `after`. Other available
 -- agents get the call first: the agent that missed it is not available yet at that point.
+-- A callback whose dial failed uses up an attempt; the agent was not at fault, so it is available.
+-- Returns (agent now reserved for the call, call now reserved for the agent, callback status).
 local function requeue(c, a, after, code)
-  local ch = redis.call('HMGET', ckey(c), 'service', 'score', 'skills')
+  local ch = redis.call('HMGET', ckey(c), 'service', 'score', 'skills', 'pagent', 'kind')
   local s = ch[1]
-  redis.call('HSET', ckey(c), 'state', 'waiting', 'agent', '', 'expires', '', 'waiting_seq', nextseq())
   redis.call('HDEL', akey(a), 'call')
   redis.call('ZREM', P .. 'reservations', c)
-  redis.call('ZADD', skey(s) .. ':q', ch[2], c)
-  if ch[3] ~= '{}' then redis.call('HSET', skey(s) .. ':qsk', c, ch[3]) end
+  local cbstatus = nil
+  if ch[5] == 'callback' then
+    after = 'available'
+    cbstatus = callback_attempt_failed(c, s)
+  end
   set_state(a, 'released', code)
-  local got = match_call(c, s, ch[3], 'requeue')
+  local got = nil
+  if cbstatus == 'exhausted' then
+    drop(c, s, ch[4])
+  else
+    redis.call('HSET', ckey(c), 'state', 'waiting', 'agent', '', 'expires', '', 'waiting_seq', nextseq())
+    enter_queue(c, s, ch[2], ch[3], ch[4])
+    got = match_call(c, s, ch[3], 'requeue', ch[4])
+  end
   local other = nil
   if after == 'available' then
     set_state(a, 'available', '')
     other = match_agent(a)
   end
-  return got, other
+  return got, other, cbstatus
 end
 """

@@ -150,7 +150,7 @@ def test_end_call_when_not_on_a_call(make_engine):
 
 
 def test_logout_leaves_the_services(make_engine):
-    eng = make_engine(*one_service(agents=1))
+    eng = make_engine(*one_service(agents=1, no_agent_to=("hangup", ""), no_agent_timeout=0))
     eng.login("a1")
     eng.logout("a1")
     assert eng.enqueue("c1", "s").status == "no_agents"

@@ -13,10 +13,17 @@ def test_unknown_service(make_engine):
     assert eng.enqueue("c1", "nope").status == "unknown_service"
 
 
-def test_no_agent_logged_in_is_no_agents_and_nothing_is_queued(make_engine):
-    eng = make_engine(*one_service())
+def test_no_agent_logged_in_with_an_immediate_no_agent_destination_is_refused(make_engine):
+    eng = make_engine(*one_service(no_agent_to=("script", "Closed"), no_agent_timeout=0))
     assert eng.enqueue("c1", "s").status == "no_agents"
     assert eng.queue_length("s") == 0 and eng.call("c1") == {}
+
+
+def test_no_agent_logged_in_without_a_no_agent_destination_waits(make_engine):
+    eng = make_engine(*one_service())
+    res = eng.enqueue("c1", "s")
+    assert (res.status, res.agent) == ("queued", None)
+    assert eng.waiting("s") == ["c1"]
 
 
 def test_released_agents_count_as_logged_in(make_engine):
@@ -44,7 +51,7 @@ def test_duplicate_call_is_refused(make_engine):
 def test_order_is_priority_then_entered(make_engine):
     eng = make_engine(*one_service())
     eng.login("a1")
-    for cid, pri in [("low1", 0), ("high1", 5), ("low2", 0), ("high2", 5), ("top", 999)]:
+    for cid, pri in [("low1", 0), ("high1", 5), ("low2", 0), ("high2", 5), ("top", 99)]:
         eng.enqueue(cid, "s", priority=pri)
     assert eng.waiting("s") == ["top", "high1", "high2", "low1", "low2"]
     assert [eng.queue_position(c) for c in ("top", "low2")] == [1, 5]
@@ -134,7 +141,7 @@ def test_hangup_of_a_connected_call_puts_the_agent_in_wrap_up(make_engine):
 def test_batches_are_one_atomic_script_per_event(make_engine):
     eng = make_engine(*one_service(agents=2))
     eng.login("a1")
-    res = eng.enqueue_many([("c1", "s", 0), ("c2", "s", 5), ("c3", "nope", 0)])
+    res = eng.enqueue_many([("c1", "s", 0, ""), ("c2", "s", 5, ""), ("c3", "nope", 0, "")])
     assert [r.status for r in res] == ["queued", "queued", "unknown_service"]
     got = eng.ready_many(["a1", "a2"])
     assert got[0] == "c2"
@@ -146,7 +153,7 @@ def test_a_refused_event_in_a_batch_changes_nothing_and_the_rest_go_on(make_engi
     eng.login("a1")
     eng.login("a3")
     eng.enqueue("c0", "s")
-    res = eng.enqueue_many([("c0", "s", 0), ("c1", "s", 0)])
+    res = eng.enqueue_many([("c0", "s", 0, ""), ("c1", "s", 0, "")])
     assert res[0].code == "duplicate_call" and res[1].status == "queued"
     got = eng.ready_many(["a1", "a2", "a3"])
     assert got[0] == "c0" and got[1].code == "invalid_transition" and got[2] == "c1"
