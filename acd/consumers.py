@@ -4,7 +4,8 @@ Protocol (server -> client):
   {"type": "snapshot", "snapshot": {...}}   on connect, on {"resync": true}, and after a gap
   {"type": "delta", "delta": {...}}         each with seq == the previous seq + 1
 Client -> server: {"resync": true}; on an agent feed also agent commands
-  {"action": "login"|"logout"|"ready"|"release"|"wrap_up"|"end_wrap_up", "code": "…", "ready": bool, "id": any}
+  {"action": "login"|"logout"|"ready"|"release"|"wrap_up"|"end_wrap_up", "code": "…", "ready": bool,
+   "group": "<group name, login only>", "id": any}
   answered by {"type": "result", "id": …, "state": {...}} or {"type": "error", "id": …, "code", "detail"};
   the state change itself arrives as a delta like any other.
 Close codes: 4401 not logged in, 4403 not allowed, 4404 unknown.
@@ -21,13 +22,26 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from acd import notifier
-from acd.models import Agent, Service
+from acd.models import Agent, Group, Service
 from acd.services import agent_states
 from acd.services.agent_states import AgentStateError
 
+
+def _group(agent: Agent, name: Any) -> Group | None:
+    """The group a login names ('' or absent: all groups); one the agent is not in is refused."""
+    if not name:
+        return None
+    group = agent.groups.filter(name=str(name)).first()
+    if group is None:
+        raise AgentStateError(f"agent {agent.number} is not a member of group {name}", "invalid_group")
+    return group
+
+
 # Agent commands over the agent feed: the same service functions as the REST actions.
 COMMANDS: dict[str, Any] = {
-    "login": lambda agent, by, msg: agent_states.agent_login(agent=agent, ready=bool(msg.get("ready")), by=by),
+    "login": lambda agent, by, msg: agent_states.agent_login(
+        agent=agent, group=_group(agent, msg.get("group")), ready=bool(msg.get("ready")), by=by
+    ),
     "logout": lambda agent, by, msg: agent_states.agent_logout(agent=agent, by=by),
     "ready": lambda agent, by, msg: agent_states.agent_ready(agent=agent, by=by),
     "release": lambda agent, by, msg: agent_states.agent_release(

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from acd.services.acd_calls import reconcile_reservations
+from acd.services.acd_calls import reconcile_reservations, supervise_queues
 from acd.services.agent_states import end_expired_wrap_ups
 from acd.shoretelcfg import reload_if_changed
 
@@ -15,6 +15,8 @@ def reload_shoretelcfg() -> None:
 
 @shared_task(ignore_result=True)
 def reconcile_acd() -> None:
-    """Free reservations past their ring timeout (so no agent stays stuck) and end expired wrap-ups."""
+    """Free reservations past their ring timeout (so no agent stays stuck), apply the queue rules
+    (overflow, no-agent timer, callback last time, positions to owners) and end expired wrap-ups."""
     reconcile_reservations()
+    supervise_queues()
     end_expired_wrap_ups()

@@ -62,12 +62,10 @@ def _act(
 
 
 def agent_login(*, agent: Agent, group: Group | None = None, ready: bool = False, by: Any = None) -> dict[str, str]:
-    """Log in (released, or available with ready=True).
-
-    The engine logs the agent into every service of all its groups; `group` is recorded in history
-    only, until the engine offers a per-group login.
-    """
-    return _act(agent, "login", lambda e, n: e.login(n, ready=ready), by=by, group=group.name if group else None)
+    """Log in (released, or available with ready=True) to every group of the agent, or to `group`
+    only: then the agent takes calls of that group's services until it logs out."""
+    name = group.name if group else ""
+    return _act(agent, "login", lambda e, n: e.login(n, ready=ready, group=name), by=by, group=name or None)
 
 
 def agent_logout(*, agent: Agent, by: Any = None) -> dict[str, str]:

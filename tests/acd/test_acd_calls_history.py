@@ -1,8 +1,11 @@
 """Call events through acd.services.acd_calls: every one leaves a history row (cradle to grave)."""
 
+import time
+
 import pytest
 
 from acd import notifier
+from acd.engine import configure_services
 from acd.models import AcdEvent
 from acd.services import acd_calls, agent_states
 from tests.acd.live.helpers import drop, load_engine, use_test_prefixes
@@ -53,8 +56,15 @@ def test_abandon_keeps_position_and_wait(agent):
     assert notifier.engine().waiting("Sales") == ["c1", "c3"]
 
 
-def test_no_history_row_when_nothing_was_queued(agent):
+def test_no_history_row_when_nothing_was_queued(agent, settings):
     """No agent logged in: the caller goes to the no-agent destination, not into the queue."""
+    eng = notifier.engine()
+    configure_services(
+        eng.client,
+        eng.prefix,
+        services=[{"name": "Sales", "groups": ["g"], "no_agent_to": ("hangup", ""), "no_agent_timeout": 0}],
+        agents=[{"id": "1001", "groups": ["g"]}],
+    )
     assert acd_calls.call_queued(call_id="c1", service="Sales").status == "no_agents"
     assert not AcdEvent.objects.filter(call_id="c1").exists()
 
@@ -123,3 +133,47 @@ def test_no_wrap_up_time_means_no_timer_and_manual_end_wins(agent):
     agent_states.agent_release(agent=agent, code="break")  # ended by hand meanwhile
     assert agent_states.end_expired_wrap_ups(now=time.time() + 11) == []
     assert notifier.engine().agent("1001")["state"] == "released"
+
+
+def test_callback_requested_then_dial_results_are_history(agent):
+    agent_states.agent_login(agent=agent)
+    acd_calls.call_queued(call_id="c1", service="Sales")
+    assert acd_calls.callback_requested(call_id="c1", destinations=["+15550001"]) == 1
+    assert acd_calls.call_hangup(call_id="c1").outcome == "callback"  # the caller hangs up: place kept
+    agent_states.agent_ready(agent=agent)
+    requeued = acd_calls.callback_dial_failed(call_id="c1", agent="1001", result="busy")
+    assert (requeued.callback, requeued.other) == ("retry", "c1")  # the agent is free: reserved for it again
+    acd_calls.call_answered(call_id="c1", agent="1001")
+    rows = list(AcdEvent.objects.filter(call_id="c1").values_list("kind", "data"))
+    made = [d for k, d in rows if k == "callback_made"]
+    assert [k for k, _ in rows][:2] == ["queued", "callback_requested"]
+    assert [(d["result"], d["attempt"], d["destination"]) for d in made] == [
+        ("busy", 1, "+15550001"),
+        ("answered", 2, "+15550001"),
+    ]
+    assert "abandoned" not in kinds("c1")
+
+
+def test_dial_results_are_checked(agent):
+    with pytest.raises(ValueError):
+        acd_calls.callback_dial_failed(call_id="c1", agent="1001", result="answered")
+
+
+def test_supervise_writes_overflow_history(agent):
+    eng = notifier.engine()
+    configure_services(
+        eng.client,
+        eng.prefix,
+        services=[
+            {"name": "Sales", "groups": ["g"], "max_queue_time": 10, "overflow_to": ("service", "Backup")},
+            {"name": "Backup", "groups": ["g"]},
+        ],
+        agents=[{"id": "1001", "groups": ["g"]}],
+    )
+    agent_states.agent_login(agent=agent)
+    acd_calls.call_queued(call_id="c1", service="Sales")
+    [d] = acd_calls.supervise_queues(now=time.time() + 11)
+    assert (d.call, d.reason, d.target) == ("c1", "overflowed", "Backup")
+    row = AcdEvent.objects.get(call_id="c1", kind="overflowed")
+    assert (row.service, row.position, row.data["destination"]) == ("Sales", 1, "Backup")
+    assert eng.waiting("Backup") == ["c1"]
