@@ -17,6 +17,7 @@ Usage: .venv/bin/python bench/acd_bench.py [--calls 10000] [--agents 1000] [--se
 """
 
 import argparse
+import json
 import multiprocessing
 import random
 import sys
@@ -83,53 +84,122 @@ def call_skills(rng: random.Random) -> dict[str, int] | None:
     return {rng.choice(SKILLS): rng.randint(1, 5)} if rng.random() < 0.2 else None
 
 
-def _steady_worker(prefix: str, agent_ids: list[str], names: list[str], seconds: float, seed: int, out) -> None:
-    """One client process: its own agents take calls, wrap up and new calls arrive, for `seconds`."""
+def _serve_worker(prefix: str, agent_ids: list[str], names: list[str], batch: int, seed: int, go, stop, out) -> None:
+    """One client process (a media worker owning its calls, and the sessions of its agents).
+
+    Each round trip is one pipeline (transaction=False) of up to `batch` events, each its own atomic
+    script: answered for the calls reserved in the previous round, end_call (into wrap-up) for the
+    agents that were on a call, then pairs of decisions: an agent in wrap-up becomes ready (takes
+    the best waiting call) and a new call of this owner arrives (so 10,000 keep waiting). Every 16
+    events one XREAD of the owner's message stream (its 'reserved' messages) rides along. Every
+    decision in the pipeline gets the pipeline's round trip as its latency.
+    """
     rng = random.Random(seed)
+    owner = f"mw{seed}"
     eng = AcdEngine(redis.Redis(host="127.0.0.1", port=6379, db=15), prefix)
-    decisions: list[float] = []
-    scripts = 0
-    n = 0
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        a = agent_ids[n % len(agent_ids)]
-        call = timed(decisions, eng.ready, a)
-        if call:
-            eng.answered(call, a)
-            eng.end_call(a, wrap_up=True)
-            scripts += 2
-        else:
-            eng.release(a, "idle")
-            scripts += 1
-        timed(decisions, eng.enqueue, f"p{seed}-{n}", rng.choice(names), priority=rng.randint(0, 3))
-        scripts += 2
-        n += 1
-    out.put((decisions, scripts))
+    stream, last_id = eng.keys.owner_stream(owner), "0"
+    wrapped = list(agent_ids)  # agents in wrap-up (or released): next to become ready
+    reserved: dict[str, str] = {}  # agent -> call reserved for it (answered next round)
+    on_call: list[str] = []
+    latencies: list[float] = []
+    events = decisions = errors = n = unread = 0
+    turn_ready = True
+    go.wait()
+    while not stop.is_set():
+        pipe = eng.client.pipeline(transaction=False)
+        sent: list[tuple[str, str]] = []
+        for a in on_call[:batch]:
+            eng._end(keys=[], args=[prefix, a, "wrap_up"], client=pipe)
+            sent.append(("end", a))
+        answering = list(reserved.items())[: batch - len(sent)]
+        for a, c in answering:
+            eng._call(keys=[], args=[prefix, c, a, "answered", ""], client=pipe)
+            sent.append(("answered", a))
+        while len(sent) < batch:
+            # decisions alternate: an agent ready, a call arriving (one new call per call taken)
+            if turn_ready and wrapped:
+                a = wrapped.pop()
+                eng._agent(keys=[], args=[prefix, "ready", a, "", ""], client=pipe)
+                sent.append(("ready", a))
+            else:
+                skills = call_skills(rng)
+                skills_json = json.dumps(skills, sort_keys=True) if skills else "{}"
+                args = [prefix, f"{owner}-{batch}-{n}", rng.choice(names), rng.randint(0, 3), skills_json, owner, ""]
+                eng._enqueue(keys=[], args=args, client=pipe)
+                sent.append(("enqueue", args[1]))
+                n += 1
+            turn_ready = not turn_ready
+        unread += len(sent)
+        reading = unread >= 16
+        if reading:
+            pipe.xread({stream: last_id}, count=1000)
+            unread = 0
+        t0 = time.perf_counter()
+        replies = pipe.execute(raise_on_error=False)
+        ms = (time.perf_counter() - t0) * 1000
+        on_call = on_call[batch:]
+        for a, _ in answering:
+            del reserved[a]
+        for (kind, a), rep in zip(sent, replies, strict=False):
+            if isinstance(rep, Exception):
+                errors += 1
+            elif kind == "end":
+                wrapped.insert(0, a)
+            elif kind == "answered":
+                on_call.append(a)
+            elif kind == "ready" and rep:
+                reserved[a] = rep.decode()
+            elif kind == "enqueue" and rep[1]:
+                # an available agent took the new call at once: this worker drives it from now on
+                reserved[rep[1].decode()] = a
+        if reading and replies[-1]:
+            last_id = replies[-1][0][1][-1][0]
+        got = sum(k in ("ready", "enqueue") for k, _ in sent)
+        latencies += [ms] * got
+        decisions += got
+        events += len(sent)
+    out.put((latencies, decisions, events, errors))
 
 
 def concurrent(
-    prefix: str, ids: list[str], names: list[str], clients: int, seconds: float
-) -> tuple[list[float], int, float]:
-    """`clients` processes at once (like media workers and agent sessions); aggregate decisions/s."""
+    prefix: str, ids: list[str], names: list[str], clients: int, batch: int, seconds: float, label: str
+) -> tuple[list[float], int, int, int, float]:
+    """`clients` processes at once for `seconds`; decisions/s = all their decisions / the phase's wall time."""
     ctx = multiprocessing.get_context("fork")
-    out = ctx.Queue()
+    out, go, stop = ctx.Queue(), ctx.Event(), ctx.Event()
     procs = [
-        ctx.Process(target=_steady_worker, args=(prefix, ids[i::clients], names, seconds, 1000 + i, out))
+        ctx.Process(target=_serve_worker, args=(prefix, ids[i::clients], names, batch, 1000 + i, go, stop, out))
         for i in range(clients)
     ]
-    t0 = time.perf_counter()
     for p in procs:
         p.start()
+    time.sleep(0.3)  # every process forked and connected
+    t0 = time.perf_counter()
+    go.set()
     steps = int(seconds * 10)
     for i in range(steps):
         time.sleep(seconds / steps)
-        progress(f"{clients} clients", i + 1, steps)
+        progress(label, i + 1, steps)
+    stop.set()
     results = [out.get(timeout=60) for _ in procs]
+    wall = time.perf_counter() - t0
     for p in procs:
         p.join(10)
-    wall = time.perf_counter() - t0
-    decisions = [x for r in results for x in r[0]]
-    return decisions, sum(r[1] for r in results), wall
+    latencies = [x for r in results for x in r[0]]
+    return latencies, sum(r[1] for r in results), sum(r[2] for r in results), sum(r[3] for r in results), wall
+
+
+def settle(eng: AcdEngine, ids: list[str]) -> None:
+    """Every agent released or in wrap-up (calls reserved or connected are answered and ended)."""
+    for a in ids:
+        h = eng.agent(a)
+        if h["state"] in ("reserved", "ringing"):
+            eng.answered(h["call"], a)
+            h["state"] = "on_call"
+        if h["state"] == "on_call":
+            eng.end_call(a, wrap_up=True)
+        elif h["state"] == "available":
+            eng.release(a, "idle")
 
 
 def batched(eng: AcdEngine, ids: list[str], names: list[str], batch: int, rounds: int, rng) -> tuple:
@@ -155,7 +225,7 @@ def batched(eng: AcdEngine, ids: list[str], names: list[str], batch: int, rounds
                 eng._agent(keys=[], args=[eng.prefix, "release", a, "idle"], client=pipe)
         pipe.execute()
         t = time.perf_counter()
-        eng.enqueue_many([(f"b{r}-{i}", rng.choice(names), rng.randint(0, 3)) for i in range(batch)])
+        eng.enqueue_many([(f"b{r}-{i}", rng.choice(names), rng.randint(0, 3), "bench-batch") for i in range(batch)])
         latencies += [(time.perf_counter() - t) * 1000] * batch
         decisions += 2 * batch
         seq += batch
@@ -170,7 +240,8 @@ def main() -> None:
     ap.add_argument("--services", type=int, default=50)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--clients", type=int, default=4, help="client processes in the concurrent phase")
-    ap.add_argument("--seconds", type=float, default=5.0, help="length of the concurrent phase")
+    ap.add_argument("--seconds", type=float, default=5.0, help="length of each concurrent phase")
+    ap.add_argument("--pipeline", type=int, default=16, help="events per round trip in the concurrent phase")
     ap.add_argument("--batch", type=int, default=50, help="events per script call in the batched phase")
     opts = ap.parse_args()
     rng = random.Random(opts.seed)
@@ -221,13 +292,14 @@ def main() -> None:
                 progress("steady", i + 1, steady)
         lua["steady (ready+enqueue+answered+end_call)"] = server_us(client)
         waiting_after = sum(eng.queue_length(s) for s in names)
-        for a in ids:  # every agent released or in wrap-up: the concurrent phase makes them ready
-            if eng.agent(a)["state"] == "available":
-                eng.release(a, "idle")
-        conc, conc_scripts, wall = concurrent(prefix, ids, names, opts.clients, opts.seconds)
-        for a in ids:
-            if eng.agent(a)["state"] == "available":
-                eng.release(a, "idle")
+        settle(eng, ids)  # every agent released or in wrap-up: the concurrent phases make them ready
+        server_us(client)
+        phases = {}
+        for depth in (1, opts.pipeline):
+            label = f"{opts.clients}x pipe {depth}"
+            phases[depth] = concurrent(prefix, ids, names, opts.clients, depth, opts.seconds, label)
+            lua[f"{opts.clients} clients, pipelines of {depth} events"] = server_us(client)
+            settle(eng, ids)
         rounds = max(1, opts.calls // opts.batch)
         p_dec, p_wall, p_lat = batched(eng, ids, names, opts.batch, rounds, rng)
 
@@ -268,21 +340,24 @@ def main() -> None:
             f"one client, sequential: {len(sequential) / seq_s:.0f} decisions/s  "
             f"p50={percentile(sequential, 0.5):.3f} ms  p99={percentile(sequential, 0.99):.3f} ms"
         )
-        print(
-            f"{opts.clients} client processes at once for {wall:.1f} s: {len(conc) / wall:.0f} decisions/s "
-            f"({conc_scripts / wall:.0f} scripts/s with answered/end_call)  "
-            f"p50={percentile(conc, 0.5):.3f} ms  p99={percentile(conc, 0.99):.3f} ms"
-        )
+        for depth, (lat, dec, events, errors, wall) in phases.items():
+            print(
+                f"{opts.clients} client processes, up to {depth} events per round trip, {wall:.1f} s: "
+                f"{dec / wall:.0f} decisions/s ({events / wall:.0f} events/s with answered/end_call, "
+                f"{errors} refused)  p50={percentile(lat, 0.5):.3f} ms  p99={percentile(lat, 0.99):.3f} ms"
+            )
         print(
             f"batched (ready_many/enqueue_many), one client, {opts.batch} events per script call: "
             f"{p_dec / p_wall:.0f} decisions/s "
             f"(wall time includes answered/end_call)  batch round trip p50={percentile(p_lat, 0.5):.3f} ms  "
             f"p99={percentile(p_lat, 0.99):.3f} ms"
         )
-        # the ACD's throughput is what all its processes get together; latency is each decision's
+        # the ACD's throughput is what all its processes get together (decisions / wall time of the
+        # phase, answered/end_call included); latency is each decision's (its pipeline's round trip)
+        lat, dec, _, _, wall = phases[opts.pipeline]
         print(
-            f"RESULT decisions_per_s={len(conc) / wall:.0f} "
-            f"p50_ms={percentile(conc, 0.5):.3f} p99_ms={percentile(conc, 0.99):.3f}"
+            f"RESULT decisions_per_s={dec / wall:.0f} "
+            f"p50_ms={percentile(lat, 0.5):.3f} p99_ms={percentile(lat, 0.99):.3f}"
         )
     finally:
         keys = list(client.scan_iter(match=f"{prefix}*", count=5000))
