@@ -33,6 +33,10 @@ def _now_ms() -> float:
     return secs * 1000 + usecs / 1000
 
 
+def _s(value: Any) -> Any:
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def _event(kind: str, call_id: str, service: str = "", agent: str = "", **fields: Any) -> None:
     AcdEvent.objects.create(kind=kind, call_id=call_id, service=service or "", agent=agent or "", **fields)
 
@@ -94,13 +98,15 @@ def call_answered(*, call_id: str, agent: str) -> None:
         notifier.publish(eng, agents=[agent], services=[call.get("service", "")])
 
 
-def call_no_answer(*, call_id: str, agent: str, agent_state_after: str = "released") -> None:
-    """The call goes back to its place; it or the agent may be reserved again at once (offered rows)."""
+def call_no_answer(*, call_id: str, agent: str, agent_state_after: str | None = None) -> None:
+    """The agent did not answer: the call goes back to its place and the agent to the service's
+    no-answer state (or `agent_state_after`); either may be reserved again at once (offered rows)."""
     eng = notifier.engine()
     with transaction.atomic():
         service = eng.call(call_id).get("service", "")
-        got, other = eng.no_answer(call_id, agent, agent_state_after)  # type: ignore[arg-type]
-        _event(AcdEventKind.NO_ANSWER, call_id, service, agent, data={"after": agent_state_after})
+        after = agent_state_after or _s(eng.client.hget(eng.keys.service(service), "after")) or "released"
+        got, other = eng.no_answer(call_id, agent, after)  # type: ignore[arg-type]
+        _event(AcdEventKind.NO_ANSWER, call_id, service, agent, data={"after": after})
         _offered(call_id, service, got)
         if other:
             _offered(other, eng.call(other).get("service", ""), agent)
