@@ -91,16 +91,42 @@ class ServiceGroupInline(admin.TabularInline):
 
 @admin.register(Service)
 class ServiceAdmin(ServiceModelAdmin):
-    list_display = ["name", "priority", "max_queue_time", "overflow_kind", "no_agent_kind"]
+    list_display = ["name", "priority", "strategy", "max_queue_time", "overflow_kind", "no_agent_kind"]
+    list_filter = ["strategy"]
     search_fields = ["name", "description"]
     inlines = [ServiceGroupInline]
     fieldsets = [
         (None, {"fields": ["name", "description", "priority"]}),
         (
-            "Overflow",
-            {"fields": ["max_queue_time", "overflow_kind", "overflow_service", "overflow_script", "overflow_device"]},
+            "ACD",
+            {
+                "fields": [
+                    "strategy",
+                    "ring_timeout",
+                    "no_answer_state",
+                    "skills_field",
+                    "callback_abandoned",
+                    "callback_attempts",
+                ]
+            },
         ),
-        ("No agent logged in", {"fields": ["no_agent_kind", "no_agent_service", "no_agent_script", "no_agent_device"]}),
+        (
+            "Overflow",
+            {
+                "fields": [
+                    "max_queue_length",
+                    "max_queue_time",
+                    "overflow_kind",
+                    "overflow_service",
+                    "overflow_script",
+                    "overflow_device",
+                ]
+            },
+        ),
+        (
+            "No agent logged in",
+            {"fields": ["no_agent_kind", "no_agent_service", "no_agent_script", "no_agent_device", "no_agent_timeout"]},
+        ),
         ("IVR application", {"fields": ["script", "script_parameters"]}),
         (
             "Announcements and music on hold",

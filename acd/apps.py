@@ -6,4 +6,5 @@ class AcdConfig(AppConfig):
     verbose_name = "Routing and ACD"
 
     def ready(self) -> None:
-        from acd import services, signals  # noqa: F401  (registers services and guards)
+        # services and guards register themselves; Celery autodiscovery imports only acd.tasks
+        from acd import services, signals, tasks_config  # noqa: F401

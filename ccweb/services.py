@@ -4,8 +4,12 @@ A `ConfigService` takes plain data keyed by model field names (already parsed by
 form or serializer), applies it inside one transaction, runs the model's full
 validation and either saves everything or nothing. Errors are Django
 `ValidationError`s keyed by field, which each interface shows beside the field.
+
+`after_commit` names side effects (e.g. reloading a live cache) that run once after the
+transaction of a create, update or delete commits, however many saves it holds.
 """
 
+from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -30,6 +34,8 @@ class ConfigService(Generic[M]):
     model: ClassVar[type[models.Model]]
     #: keys of `data` that are not model fields but that `save_related` understands
     extra_keys: ClassVar[tuple[str, ...]] = ()
+    #: functions to run once after the transaction that saved or deleted through this service commits
+    after_commit: ClassVar[tuple[Callable[[], None], ...]] = ()
 
     def create(self, *, data: dict[str, Any]) -> M:
         return self._save(self.model(), data, creating=True)  # type: ignore[arg-type]
@@ -42,6 +48,7 @@ class ConfigService(Generic[M]):
         try:
             with transaction.atomic():
                 instance.delete()
+                self._schedule_after_commit()
         except ProtectedError as exc:
             raise _in_use(instance, exc.protected_objects) from exc
         except RestrictedError as exc:
@@ -73,7 +80,12 @@ class ConfigService(Generic[M]):
             instance.full_clean()
             instance.save()
             self.save_related(instance, data, creating=creating)
+            self._schedule_after_commit()
         return instance
+
+    def _schedule_after_commit(self) -> None:
+        for func in self.after_commit:
+            on_commit_once(func)
 
     def _field_names(self) -> set[str]:
         return {
@@ -84,6 +96,18 @@ class ConfigService(Generic[M]):
 
     def _is_file(self, name: str) -> bool:
         return isinstance(self.model._meta.get_field(name), models.FileField)
+
+
+def on_commit_once(func: Callable[[], None]) -> None:
+    """`transaction.on_commit(func, robust=True)` unless `func` already waits for this transaction's commit.
+
+    Django drops the callbacks of a rolled-back savepoint from the pending list, so a function
+    registered there and rolled back is registered again by the next caller. Robust: the data
+    is committed by then, so a failing side effect is logged rather than failing the save.
+    """
+    if any(pending is func for _, pending, _ in transaction.get_connection().run_on_commit):
+        return
+    transaction.on_commit(func, robust=True)
 
 
 def _in_use(instance: models.Model, users: Any) -> ValidationError:

@@ -1,16 +1,43 @@
 """Shared fixtures: uploaded media go to a temporary folder, never into var/; seeded rows survive flushes."""
 
 import importlib
+import uuid
 
 import pytest
+import redis
+from django.conf import settings as django_settings
 
 pytest_plugins = ["tests.sql_databases"]
+
+
+_SESSION_ACD_PREFIX = f"ccweb:test:{uuid.uuid4().hex[:12]}:"
 
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CCWEB_CONFIG_DIR = tmp_path / "config"
+
+
+@pytest.fixture(autouse=True)
+def _acd_test_prefix(settings, _drop_session_acd_keys):
+    """Configuration saves load the live ACD after commit: into a test prefix, never a running ccweb's keys.
+
+    Tests that inspect the engine still take their own prefix (tests/acd/live/helpers.py).
+    """
+    settings.ACD_REDIS_PREFIX = _SESSION_ACD_PREFIX
+
+
+@pytest.fixture(scope="session")
+def _drop_session_acd_keys():
+    yield
+    try:
+        client = redis.Redis.from_url(django_settings.REDIS_URL)
+        keys = list(client.scan_iter(match=f"{_SESSION_ACD_PREFIX}*", count=1000))
+        if keys:
+            client.delete(*keys)
+    except redis.RedisError:
+        pass  # no Redis, no keys
 
 
 @pytest.fixture(autouse=True)

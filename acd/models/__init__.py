@@ -2,7 +2,7 @@ from acd.models.agents import Agent, AgentSkill, Group, Skill
 from acd.models.destinations import DestinationKind
 from acd.models.history import AcdEvent, AcdEventKind
 from acd.models.profile import CallProfileField, DataType, FieldKind
-from acd.models.routing import DNIS, IRN, Service, ServiceGroup
+from acd.models.routing import DNIS, IRN, NoAnswerState, Service, ServiceGroup, Strategy
 from acd.models.system import Language, SystemSettings
 
 __all__ = [
@@ -18,8 +18,10 @@ __all__ = [
     "Group",
     "IRN",
     "Language",
+    "NoAnswerState",
     "Service",
     "ServiceGroup",
     "Skill",
+    "Strategy",
     "SystemSettings",
 ]

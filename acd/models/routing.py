@@ -26,6 +26,22 @@ class DNIS(models.Model):
         return f"{self.number} {self.name}".strip()
 
 
+class Strategy(models.TextChoices):
+    """How the ACD picks among available agents (the engine's `acd.engine.STRATEGIES`)."""
+
+    LONGEST_IDLE = "longest_idle", "Longest idle"
+    ROUND_ROBIN = "round_robin", "Round robin"
+    TOP_DOWN = "top_down", "Top down (group order)"
+    FEWEST_CALLS = "fewest_calls", "Fewest calls"
+    BEST_SKILL = "best_skill", "Best skill fit"
+    RANDOM = "random", "Random"
+
+
+class NoAnswerState(models.TextChoices):
+    RELEASED = "released", "Released"
+    AVAILABLE = "available", "Available"
+
+
 class Service(models.Model):
     name = models.CharField(max_length=100, unique=True)
     description = models.CharField(max_length=255, blank=True)
@@ -35,6 +51,75 @@ class Service(models.Model):
         help_text="1 (lowest) to 10 (highest); calls of higher-priority services are served first.",
     )
     groups = models.ManyToManyField("acd.Group", through="acd.ServiceGroup", related_name="services", blank=True)
+
+    strategy = models.CharField(
+        "agent selection",
+        max_length=20,
+        choices=Strategy.choices,
+        default=Strategy.LONGEST_IDLE,
+        help_text="Which available agent gets the next call. Longest idle: the one who has waited longest since "
+        "their last call. Round robin: each agent in turn. Top down: the first available agent in group order, "
+        "then in agent number order. Fewest calls: the one who has handled the fewest calls. Best skill fit: the "
+        "one with the highest levels in the skills the call needs. Random: any of them.",
+    )
+    ring_timeout = models.PositiveIntegerField(
+        "ring timeout (seconds)",
+        default=15,
+        validators=[
+            MinValueValidator(5, "The ring timeout must be at least 5 seconds."),
+            MaxValueValidator(300, "The ring timeout can be at most 300 seconds."),
+        ],
+        help_text="How long an agent's phone rings before the call counts as not answered and goes to the next "
+        "agent. 5 to 300 seconds.",
+    )
+    no_answer_state = models.CharField(
+        "state after no answer",
+        max_length=10,
+        choices=NoAnswerState.choices,
+        default=NoAnswerState.RELEASED,
+        help_text="Where an agent who lets a call ring out goes: Released (no more calls until they make "
+        "themselves ready) or Available (they get the next call).",
+    )
+    max_queue_length = models.PositiveIntegerField(
+        "maximum queue length",
+        default=0,
+        help_text="How many calls may wait at once. A call that finds the queue full is not queued; it goes to "
+        "the overflow destination if one is set. 0: no limit.",
+    )
+    no_agent_timeout = models.PositiveIntegerField(
+        "no-agent wait (seconds)",
+        default=30,
+        help_text="How long a call waits when no logged-in agent can take it (nobody is logged in, or nobody has "
+        "the skills it needs) before it goes to the no-agent destination. Used only when a no-agent destination "
+        "is set.",
+    )
+    skills_field = models.ForeignKey(
+        "acd.CallProfileField",
+        verbose_name="required skills field",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text='The call profile field whose value lists the skills a call needs, e.g. "Spanish:5, Billing" '
+        "(skill names separated by commas, each with an optional minimum level 1 to 10; level 1 when omitted). "
+        "A script sets the field; only agents with every listed skill at that level or higher get the call. "
+        "Empty: any agent of the service's groups.",
+    )
+    callback_abandoned = models.BooleanField(
+        "call back abandoned callers",
+        default=False,
+        help_text="A caller who hangs up while waiting keeps their place in the queue; when their turn comes, "
+        "the ACD calls them back on their calling number (ANI) and connects them to the agent.",
+    )
+    callback_attempts = models.PositiveSmallIntegerField(
+        "callback attempts",
+        default=3,
+        validators=[
+            MinValueValidator(1, "Make at least 1 callback attempt."),
+            MaxValueValidator(10, "Make at most 10 callback attempts."),
+        ],
+        help_text="How many times the ACD tries each callback number before giving up. 1 to 10.",
+    )
 
     max_queue_time = models.PositiveIntegerField(
         "maximum queue time (seconds)",

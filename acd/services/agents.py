@@ -5,17 +5,20 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from acd.models import Agent, AgentSkill, Group, Skill
+from acd.services.live_config import sync_live_config
 from ccweb.services import ConfigService, register
 
 
 @register
 class GroupService(ConfigService[Group]):
     model = Group
+    after_commit = (sync_live_config,)
 
 
 @register
 class SkillService(ConfigService[Skill]):
     model = Skill
+    after_commit = (sync_live_config,)
 
 
 @register
@@ -24,6 +27,7 @@ class AgentService(ConfigService[Agent]):
 
     model = Agent
     extra_keys = ("groups", "skills")
+    after_commit = (sync_live_config,)
 
     def save_related(self, instance: Agent, data: dict[str, Any], *, creating: bool) -> None:
         if "groups" in data:

@@ -7,12 +7,14 @@ from django.db.models import Max
 
 from acd.models import CallProfileField, FieldKind
 from acd.models.profile import TAPI_PREFIX
+from acd.services.live_config import sync_live_config
 from ccweb.services import ConfigService, register
 
 
 @register
 class CallProfileFieldService(ConfigService[CallProfileField]):
     model = CallProfileField
+    after_commit = (sync_live_config,)  # a service's skills field goes by name
 
     def prepare(self, instance: CallProfileField, data: dict[str, Any], *, creating: bool) -> None:
         if creating:

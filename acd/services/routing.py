@@ -4,6 +4,7 @@ from typing import Any
 
 from acd.models import DNIS, IRN, Service, ServiceGroup
 from acd.services.audio import convert_audio_fields
+from acd.services.live_config import sync_live_config
 from ccweb.services import ConfigService, register
 
 
@@ -32,6 +33,7 @@ class ServiceService(ConfigService[Service]):
 
     model = Service
     extra_keys = ("groups",)
+    after_commit = (sync_live_config,)
 
     def prepare(self, instance: Service, data: dict[str, Any], *, creating: bool) -> None:
         convert_audio_fields(instance, data, Service.AUDIO_FIELDS)

@@ -172,6 +172,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "acd.tasks.reconcile_acd",
         "schedule": float(env_str("CCWEB_ACD_RECONCILE_SECONDS", "1")),
     },
+    # Routing configuration into the live engine; saves sync at once, this catches up after a Redis outage.
+    "sync-acd-config": {
+        "task": "acd.tasks_config.sync_acd_config",
+        "schedule": float(env_str("CCWEB_ACD_CONFIG_SYNC_SECONDS", "60")),
+    },
 }
 
 LOGGING = {

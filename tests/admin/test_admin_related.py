@@ -17,6 +17,8 @@ SECRET = "s3cret-Pa55word"
 
 def service_form(name="Support", **extra):
     data = {"name": name, "priority": "5", "announcement_interval": "60", "announce_position": "on"}
+    data |= {"strategy": "longest_idle", "ring_timeout": "15", "no_answer_state": "released", "max_queue_length": "0",
+             "no_agent_timeout": "30", "callback_attempts": "3"}  # fmt: skip
     return data | inline_management("service_groups", 0) | extra
 
 
@@ -142,3 +144,15 @@ def test_music_on_hold_upload_is_converted(admin_client, tmp_path):
     upload = SimpleUploadedFile("tone.wav", path.read_bytes(), content_type="audio/wav")
     assert admin_client.post(reverse("admin:acd_service_add"), service_form(music_on_hold=upload)).status_code == 302
     assert Service.objects.get().music_on_hold.name.endswith(".wav")
+
+
+def test_service_acd_settings_are_saved_from_the_admin(admin_client):
+    data = service_form(strategy="best_skill", ring_timeout="40", callback_abandoned="on", callback_attempts="7")
+    assert admin_client.post(reverse("admin:acd_service_add"), data).status_code == 302
+    service = Service.objects.get(name="Support")
+    assert (service.strategy, service.ring_timeout, service.callback_abandoned, service.callback_attempts) == (
+        "best_skill",
+        40,
+        True,
+        7,
+    )

@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from acd.models import DNIS, IRN, Service, ServiceGroup
+from acd.models import DNIS, IRN, CallProfileField, Service, ServiceGroup
 from tests.factories import GroupFactory, IRNFactory, ScriptFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +137,42 @@ def test_service_non_audio_upload_is_a_field_error(api):
     assert response.status_code == 400
     assert list(response.json()) == ["welcome_announcement"]
     assert not Service.objects.exists()
+
+
+def test_service_acd_settings_create_and_update(api):
+    """The ACD settings are plain fields of /api/services/; defaults apply when left out; limits are field errors."""
+    response = api.post("/api/services/", {"name": "Sales"}, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert {k: body[k] for k in ("strategy", "ring_timeout", "no_answer_state", "max_queue_length")} == {
+        "strategy": "longest_idle",
+        "ring_timeout": 15,
+        "no_answer_state": "released",
+        "max_queue_length": 0,
+    }
+    assert (body["no_agent_timeout"], body["skills_field"], body["callback_abandoned"], body["callback_attempts"]) == (
+        30,
+        None,
+        False,
+        3,
+    )
+    field = CallProfileField.objects.create(name="Skills", tapi_property="_STCC_Skills")
+    changed = {"strategy": "best_skill", "ring_timeout": 30, "no_answer_state": "available", "max_queue_length": 8,
+               "no_agent_timeout": 60, "skills_field": field.pk, "callback_abandoned": True,
+               "callback_attempts": 4}  # fmt: skip
+    response = api.patch(f"/api/services/{body['id']}/", changed, format="json")
+    assert response.status_code == 200, response.content
+    assert {k: response.json()[k] for k in changed} == changed
+    service = Service.objects.get()
+    assert (service.strategy, service.skills_field, service.callback_attempts) == ("best_skill", field, 4)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"strategy": "cheapest"}, {"ring_timeout": 4}, {"callback_attempts": 11}, {"no_answer_state": "x"},
+     {"skills_field": 999999}],
+)  # fmt: skip
+def test_service_acd_settings_are_checked(api, bad):
+    response = api.post("/api/services/", {"name": "Sales"} | bad, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == list(bad)

@@ -83,7 +83,8 @@ SERVICES = CrudPage(
     title="Services",
     singular="Service",
     nav_path=("Routing",),
-    intro="Services queue calls for agent groups, tried in order, with music on hold and announcements.",
+    intro="Services queue calls for agent groups, tried in order, with music on hold and announcements. "
+    "Changes reach the live ACD as soon as they are saved.",
     list_queryset=lambda: Service.objects.select_related(
         "overflow_service", "overflow_script", "no_agent_service", "no_agent_script"
     ).prefetch_related("service_groups__group"),
@@ -91,6 +92,7 @@ SERVICES = CrudPage(
         Column("Name", lambda s: s.name, "strong"),
         Column("Priority", lambda s: s.priority, "num"),
         Column("Agent groups", lambda s: chips((row.group for row in s.service_groups.all()), numbered=True)),
+        Column("Agent selection", lambda s: s.get_strategy_display()),
         Column("Queue limit", _overflow),
         Column("No agent", _no_agent),
         Column("Own music on hold", lambda s: yes_no(bool(s.music_on_hold))),

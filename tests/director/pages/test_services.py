@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from acd.models import Service, ServiceGroup
+from acd.models import CallProfileField, Service, ServiceGroup
 from tests.director.factories import GroupFactory, IRNFactory, ServiceFactory
 from tests.director.html import field_error
 
@@ -16,7 +16,9 @@ CREATE_URL = reverse("director:services_create")
 def _data(groups=(), **overrides):
     """Form data; `groups` is the groups in the wanted order, posted with position numbers."""
     data = {"name": "Stock trades", "description": "", "priority": "5", "announcement_interval": "60",
-            "announce_position": "on", "groups": [g.pk for g in groups]}  # fmt: skip
+            "announce_position": "on", "groups": [g.pk for g in groups], "strategy": "longest_idle",
+            "ring_timeout": "15", "no_answer_state": "released", "max_queue_length": "0",
+            "no_agent_timeout": "30", "callback_attempts": "3"}  # fmt: skip
     for position, group in enumerate(groups, start=1):
         data[f"groups_{group.pk}_position"] = str(position)
     return data | overrides
@@ -167,3 +169,25 @@ def test_delete_service(staff_client):
     service = ServiceFactory(groups=[GroupFactory()])
     staff_client.post(reverse("director:services_delete", args=[service.pk]))
     assert not Service.objects.exists() and not ServiceGroup.objects.exists()
+
+
+def test_acd_settings_are_saved_and_shown_in_their_own_section(staff_client):
+    field = CallProfileField.objects.create(name="Skills", tapi_property="_STCC_Skills")
+    html = staff_client.get(CREATE_URL).content.decode()
+    assert ">ACD<" in html and 'name="strategy"' in html and "Best skill fit" in html
+    acd = {"strategy": "fewest_calls", "ring_timeout": "45", "no_answer_state": "available", "max_queue_length": "12",
+           "no_agent_timeout": "90", "skills_field": str(field.pk), "callback_abandoned": "on",
+           "callback_attempts": "6"}  # fmt: skip
+    response = staff_client.post(CREATE_URL, _data() | acd)
+    assert response["Location"] == LIST_URL
+    service = Service.objects.get(name="Stock trades")
+    assert (service.strategy, service.ring_timeout, service.no_answer_state) == ("fewest_calls", 45, "available")
+    assert (service.max_queue_length, service.no_agent_timeout, service.skills_field) == (12, 90, field)
+    assert (service.callback_abandoned, service.callback_attempts) == (True, 6)
+    assert "Fewest calls" in staff_client.get(LIST_URL).content.decode()
+
+
+def test_ring_timeout_below_five_seconds_is_refused(staff_client):
+    response = staff_client.post(CREATE_URL, _data(ring_timeout="4"))
+    assert "The ring timeout must be at least 5 seconds." in field_error(response, "ring_timeout")
+    assert not Service.objects.exists()
