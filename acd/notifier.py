@@ -69,12 +69,18 @@ def _s(v: Any) -> Any:
     return v.decode() if isinstance(v, bytes) else v
 
 
-def _row(raw: dict[Any, Any]) -> dict[str, str] | None:
-    """The public part of the engine's agent hash; None when the agent is not configured."""
+def _row(raw: dict[Any, Any], personal: list[Any]) -> dict[str, Any] | None:
+    """The public part of the engine's agent hash and the calls waiting in its personal queue;
+    None when the agent is not configured."""
     h = {_s(k): _s(v) for k, v in raw.items()}
     if not h:
         return None
-    return {"state": h.get("state", ""), "code": h.get("code", ""), "call": h.get("call", "")}
+    return {
+        "state": h.get("state", ""),
+        "code": h.get("code", ""),
+        "call": h.get("call", ""),
+        "personal": [_s(c) for c in personal],
+    }
 
 
 def _agent_services(eng: AcdEngine, number: str) -> list[str]:
@@ -103,15 +109,17 @@ def snapshot(eng: AcdEngine, group: str) -> Snapshot:
     pipe.get(_seq_key(eng, group))
     for a in agents:
         pipe.hgetall(eng.keys.agent(a))
+        pipe.zrange(eng.keys.personal_queue(a), 0, -1)
     for s in services:
         pipe.zrange(eng.keys.queue(s), 0, -1)
     res = pipe.execute()
     snap = empty_snapshot(group, int(res[0] or 0))
-    for a, raw in zip(agents, res[1 : 1 + len(agents)], strict=True):
-        row = _row(raw)
+    n = 2 * len(agents)
+    for i, a in enumerate(agents):
+        row = _row(res[1 + 2 * i], res[2 + 2 * i])
         if row is not None:
             snap["agents"][a] = row
-    for s, ids in zip(services, res[1 + len(agents) :], strict=True):
+    for s, ids in zip(services, res[1 + n :], strict=True):
         snap["queues"][s] = [_s(c) for c in ids]
     return snap
 
@@ -133,12 +141,14 @@ def build_deltas(eng: AcdEngine, *, agents: Iterable[str] = (), services: Iterab
         pipe.incr(_seq_key(eng, g))
     for a in agents:
         pipe.hgetall(eng.keys.agent(a))
+        pipe.zrange(eng.keys.personal_queue(a), 0, -1)
     for s in svcs:
         pipe.zrange(eng.keys.queue(s), 0, -1)
     res = pipe.execute()
-    seqs = dict(zip(groups, res[: len(groups)], strict=True))
-    rows = dict(zip(agents, (_row(r) for r in res[len(groups) : len(groups) + len(agents)]), strict=True))
-    queues = {s: [_s(c) for c in ids] for s, ids in zip(svcs, res[len(groups) + len(agents) :], strict=True)}
+    g, n = len(groups), 2 * len(agents)
+    seqs = dict(zip(groups, res[:g], strict=True))
+    rows = {a: _row(res[g + 2 * i], res[g + 2 * i + 1]) for i, a in enumerate(agents)}
+    queues = {s: [_s(c) for c in ids] for s, ids in zip(svcs, res[g + n :], strict=True)}
     deltas = [{"group": WALLBOARD, "seq": int(seqs[WALLBOARD]), "agents": rows, "queues": queues}]
     for s in svcs:
         members = {a: rows[a] for a in agents if s in in_services[a]}

@@ -3,7 +3,7 @@
 A snapshot is what a client holds:
 
     {"group": "svc.Sales", "seq": 41,
-     "agents": {"1001": {"state": "available", "code": "", "call": ""}, ...},
+     "agents": {"1001": {"state": "available", "code": "", "call": "", "personal": ["call-3"]}, ...},
      "queues": {"Sales": ["call-7", "call-9"]}}   # waiting call ids in service order
 
 A delta is a patch of the same shape with the next sequence number of the group:

@@ -149,7 +149,7 @@ def test_agent_feed_is_own_agent_or_staff(live, django_user_model):
         assert not connected and code == 4403
         comm = communicator("/ws/acd/agents/1001/", cookie)
         assert (await comm.connect())[0]
-        assert (await receive(comm))["snapshot"]["agents"] == {"1001": {"state": "logged_out", "code": "", "call": ""}}
+        assert (await receive(comm))["snapshot"]["agents"] == {"1001": {"state": "logged_out", "code": "", "call": "", "personal": []}}
         await comm.disconnect()
 
     asyncio.run(run())

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from acd.live import Gap, apply, empty_snapshot
 
-ROW = {"state": "available", "code": "", "call": ""}
+ROW = {"state": "available", "code": "", "call": "", "personal": []}
 
 
 def test_apply_sets_and_removes_agents_and_replaces_queues():
