@@ -59,9 +59,7 @@ class Announcer:
         if not s.enabled or self.position <= 0:
             return False
         since = now - self.last_at
-        moved = (
-            s.announce_position and self.announced_position is not None and self.position != self.announced_position
-        )
+        moved = s.announce_position and self.announced_position is not None and self.position != self.announced_position
         if moved and since >= s.min_gap_s:
             return True
         return since >= s.interval_s
@@ -84,7 +82,7 @@ class Announcer:
 
 
 def wait_items(seconds: float) -> list[Item]:
-    """"about N minutes", rounded up to whole minutes (callers prefer a wait that ends early)."""
+    """ "about N minutes", rounded up to whole minutes (callers prefer a wait that ends early)."""
     if seconds < 60:
         return [("prompt", "expected_wait"), ("prompt", "less_than_a_minute")]
     minutes = math.ceil(seconds / 60)

@@ -19,6 +19,7 @@ from django.db.models import Prefetch
 from acd import notifier
 from acd.engine import configure_services
 from acd.models import Agent, Service, ServiceGroup
+from acd.services.recovery import restore_agent_states
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,10 @@ def sync_live_config() -> None:
     """
     services, agents = live_config()
     try:
-        push_live_config(services, agents)
+        if push_live_config(services, agents):
+            # Redis lost the live state: agents come back as history last saw them; owners see
+            # the new epoch and re-publish their calls (CallOwner.republish_if_needed)
+            restored = restore_agent_states()
+            log.info("ACD live state rebuilt: %s agents restored.", len(restored))
     except (redis.ConnectionError, redis.TimeoutError) as exc:
         log.warning("ACD configuration not loaded into Redis (%s); the next sync will catch up.", exc)
