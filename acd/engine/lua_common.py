@@ -53,58 +53,60 @@ local function notify(owner, ...)
   end
 end
 
--- The services an agent takes calls from now: those of the group it logged into, or all.
-local function active_services(a)
-  local h = redis.call('HMGET', akey(a), 'active', 'services')
-  if not h[2] then fail('unknown_agent', 'agent ' .. a .. ' is not configured') end
-  return cjson.decode(h[1] or h[2])
-end
-
 -- Keeps the per-service 'avail' and 'logged' sets in step with the agent's state, so the
--- matcher never scans agents that cannot take a call.
-local function set_state(a, new, code)
+-- matcher never scans agents that cannot take a call. Extra field/value pairs (...) are written
+-- in the same HSET. Returns the agent's extension.
+local function set_state(a, new, code, ...)
   local k = akey(a)
-  local h = redis.call('HMGET', k, 'state', 'services', 'active')
+  local h = redis.call('HMGET', k, 'state', 'services', 'active', 'extension')
   local old = h[1]
   if not old then fail('unknown_agent', 'agent ' .. a .. ' is not configured') end
-  local svcs = cjson.decode(h[3] or h[2])
-  if old == 'available' and new ~= 'available' then
-    for _, s in ipairs(svcs) do redis.call('SREM', skey(s) .. ':avail', a) end
-  elseif new == 'available' and old ~= 'available' then
-    for _, s in ipairs(svcs) do redis.call('SADD', skey(s) .. ':avail', a) end
-    redis.call('HSET', k, 'avail_seq', nextseq())
+  local avail_op, logged_op = nil, nil
+  if old == 'available' and new ~= 'available' then avail_op = 'SREM'
+  elseif new == 'available' and old ~= 'available' then avail_op = 'SADD' end
+  if old == 'logged_out' and new ~= 'logged_out' then logged_op = 'SADD'
+  elseif new == 'logged_out' and old ~= 'logged_out' then logged_op = 'SREM' end
+  -- the services list is only decoded when a set changes (not on reserved/ringing/on_call/wrap_up)
+  if avail_op or logged_op then
+    local svcs = cjson.decode(h[3] or h[2])
+    if avail_op then
+      for _, s in ipairs(svcs) do redis.call(avail_op, skey(s) .. ':avail', a) end
+    end
+    if logged_op then
+      for _, s in ipairs(svcs) do redis.call(logged_op, skey(s) .. ':logged', a) end
+    end
   end
-  if old == 'logged_out' and new ~= 'logged_out' then
-    for _, s in ipairs(svcs) do redis.call('SADD', skey(s) .. ':logged', a) end
-  elseif new == 'logged_out' and old ~= 'logged_out' then
-    for _, s in ipairs(svcs) do redis.call('SREM', skey(s) .. ':logged', a) end
+  if avail_op == 'SADD' then
+    redis.call('HSET', k, 'state', new, 'code', code or '', 'avail_seq', nextseq(), ...)
+  else
+    redis.call('HSET', k, 'state', new, 'code', code or '', ...)
   end
-  redis.call('HSET', k, 'state', new, 'code', code or '')
+  return h[4]
 end
 
 -- The call leaves its queue and waits for `a`. A callback asks for one dial (this attempt) on the
--- originate stream; any other call tells its owner to ring the agent.
-local function reserve(c, s, a, trigger)
-  local ring = tonumber(redis.call('HGET', skey(s), 'ring_ms') or '15000')
+-- originate stream; any other call tells its owner to ring the agent. ring_ms: the service's, when
+-- the caller already read it.
+local function reserve(c, s, a, trigger, ring_ms)
+  local ring = tonumber(ring_ms or redis.call('HGET', skey(s), 'ring_ms') or '15000')
   local exp = NOW + ring
-  local ch = redis.call('HMGET', ckey(c), 'pagent', 'kind', 'owner', 'cb', 'cb_idx', 'cb_try')
+  local ch = redis.call('HMGET', ckey(c), 'pagent', 'kind', 'owner', 'cb', 'cb_idx', 'skills')
   redis.call('ZREM', qkey(s, ch[1]), c)
-  redis.call('HDEL', skey(s) .. ':qsk', c)
+  -- only calls that require skills have an entry in the side hash
+  if ch[6] ~= '{}' then redis.call('HDEL', skey(s) .. ':qsk', c) end
   redis.call('HSET', ckey(c), 'state', 'reserved', 'agent', a, 'expires', exp,
              'reserved_seq', nextseq(), 'trigger', trigger)
   redis.call('ZADD', P .. 'reservations', exp, c)
-  set_state(a, 'reserved', '')
-  redis.call('HSET', akey(a), 'call', c)
-  local ah = redis.call('HMGET', akey(a), 'extension')
+  local ext = set_state(a, 'reserved', '', 'call', c) or ''
   local group = redis.call('HGET', skey(s) .. ':agroup', a) or ''
   if ch[2] == 'callback' then
     local dests = cjson.decode(ch[4])
     local attempt = redis.call('HINCRBY', ckey(c), 'cb_try', 1)
     redis.call('XADD', P .. 'originate', 'MAXLEN', '~', STREAM_MAX, '*', 'call', c, 'service', s,
-               'agent', a, 'extension', ah[1] or '', 'group', group,
+               'agent', a, 'extension', ext, 'group', group,
                'destination', dests[tonumber(ch[5]) + 1], 'attempt', attempt, 'ring_ms', ring)
   else
-    notify(ch[3], 'type', 'reserved', 'call', c, 'service', s, 'agent', a, 'extension', ah[1] or '',
+    notify(ch[3], 'type', 'reserved', 'call', c, 'service', s, 'agent', a, 'extension', ext,
            'group', group, 'agent_queue', ch[1] or '', 'ring_ms', ring)
   end
 end
@@ -120,15 +122,18 @@ local function match_call(c, s, skills_json, trigger, pagent)
   local avail = redis.call('SMEMBERS', skey(s) .. ':avail')
   if #avail == 0 then return nil end
   local req = cjson.decode(skills_json)
-  local cfg = redis.call('HMGET', skey(s), 'strategy', 'rr')
+  local cfg = redis.call('HMGET', skey(s), 'strategy', 'rr', 'ring_ms')
   local strategy = cfg[1]
   local rr = tonumber(cfg[2] or '-1')
+  -- the agents' skills matter only when the call requires some (or for best_skill)
+  local any_req = next(req) ~= nil
   local best, k1, k2 = nil, nil, nil
   local eligible = {}
   for _, a in ipairs(avail) do
     local h = redis.call('HMGET', akey(a), 'skills', 'last_end', 'handled')
-    local have = cjson.decode(h[1])
-    if skills_ok(req, have) then
+    local have = nil
+    if any_req then have = cjson.decode(h[1]) end
+    if not any_req or skills_ok(req, have) then
       local order = tonumber(redis.call('ZSCORE', skey(s) .. ':agents', a))
       local x
       if strategy == 'longest_idle' then x = tonumber(h[2])
@@ -154,14 +159,15 @@ local function match_call(c, s, skills_json, trigger, pagent)
   end
   if best == nil then return nil end
   if strategy == 'round_robin' then redis.call('HSET', skey(s), 'rr', k2) end
-  reserve(c, s, best, trigger)
+  reserve(c, s, best, trigger, cfg[3])
   return best
 end
 
 -- The best waiting call this agent can take: lowest score (highest priority, then entered
 -- first; the sequence is global, so ages compare across services and the personal queue).
 local function match_agent(a)
-  local h = redis.call('HMGET', akey(a), 'skills')
+  local h = redis.call('HMGET', akey(a), 'skills', 'active', 'services')
+  if not h[3] then fail('unknown_agent', 'agent ' .. a .. ' is not configured') end
   local have = cjson.decode(h[1])
   local best, bestscore, bests = nil, nil, nil
   local own = redis.call('ZRANGE', pkey(a), 0, 0, 'WITHSCORES')
@@ -169,12 +175,14 @@ local function match_agent(a)
     best, bestscore = own[1], tonumber(own[2])
     bests = redis.call('HGET', ckey(best), 'service')
   end
-  for _, s in ipairs(active_services(a)) do
+  for _, s in ipairs(cjson.decode(h[2] or h[3])) do
     local qk = skey(s) .. ':q'
-    local start = 0
+    local start, size = 0, 2
     local done = false
     while not done do
-      local page = redis.call('ZRANGE', qk, start, start + 31, 'WITHSCORES')
+      -- small pages first: the head of the queue usually decides, and every score returned is
+      -- formatted as text by Redis (the bulk of a scan's cost)
+      local page = redis.call('ZRANGE', qk, start, start + size - 1, 'WITHSCORES')
       if #page == 0 then break end
       for i = 1, #page, 2 do
         local sc = tonumber(page[i + 1])
@@ -188,7 +196,8 @@ local function match_agent(a)
           break
         end
       end
-      start = start + 32
+      start = start + size
+      size = 32
     end
   end
   if best == nil then return nil end

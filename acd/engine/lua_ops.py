@@ -15,9 +15,10 @@ local function effective(s, pri)
 end
 
 local function enqueue_one(c, s, pri, skills, owner, pagent)
-  if redis.call('EXISTS', skey(s)) == 0 then return {'unknown_service'} end
+  -- every configured service has a strategy: its absence means an unknown service
+  local cfg = redis.call('HMGET', skey(s), 'max_len', 'na_kind', 'na_ms', 'pri', 'strategy')
+  if not cfg[5] then return {'unknown_service'} end
   if redis.call('EXISTS', ckey(c)) == 1 then fail('duplicate_call', 'call ' .. c .. ' is already in the ACD') end
-  local cfg = redis.call('HMGET', skey(s), 'max_len', 'na_kind', 'na_ms')
   if pagent ~= '' then
     if not redis.call('HGET', akey(pagent), 'state') then
       fail('unknown_agent', 'agent ' .. pagent .. ' is not configured')
@@ -35,7 +36,7 @@ local function enqueue_one(c, s, pri, skills, owner, pagent)
   pri = math.max(0, math.min(99, math.floor(tonumber(pri) or 0)))
   local seq = nextseq()
   -- priority desc then FIFO: lower score first; seq < 1e12 keeps the score exact in a double
-  local score = (1100 - effective(s, pri)) * 1e12 + seq
+  local score = (1100 - (tonumber(cfg[4] or '0') * 100 + pri)) * 1e12 + seq
   redis.call('HSET', ckey(c), 'service', s, 'priority', pri, 'score', fmt(score), 'seq', seq,
              'entered_at', NOW, 'skills', skills, 'owner', owner, 'state', 'waiting',
              'waiting_seq', seq, 'kind', 'call', 'pagent', pagent)
@@ -167,8 +168,11 @@ elseif action == 'answered' then
     local g = NOW - tonumber(st[2])
     if gap then gap = 0.8 * tonumber(gap) + 0.2 * g else gap = g end
   end
-  redis.call('HSET', skey(s), 'avg_wait', math.floor(avg), 'last_ans', NOW)
-  if gap then redis.call('HSET', skey(s), 'avg_gap', math.floor(gap)) end
+  if gap then
+    redis.call('HSET', skey(s), 'avg_wait', math.floor(avg), 'last_ans', NOW, 'avg_gap', math.floor(gap))
+  else
+    redis.call('HSET', skey(s), 'avg_wait', math.floor(avg), 'last_ans', NOW)
+  end
   return false
 end
 -- no answer, or a callback's dial failed: ARGV[5] is the state the agent goes to
@@ -224,8 +228,7 @@ if not h[1] then fail('unknown_agent', 'agent ' .. a .. ' is not configured') en
 if h[1] ~= 'on_call' then fail('invalid_transition', 'end call: the agent is ' .. h[1] .. ', not on a call') end
 if h[2] then redis.call('DEL', ckey(h[2])) end
 redis.call('HDEL', akey(a), 'call')
-redis.call('HSET', akey(a), 'last_end', NOW)
-set_state(a, after, '')
+set_state(a, after, '', 'last_end', NOW)
 if after == 'available' then return match_agent(a) or false end
 return false
 """
