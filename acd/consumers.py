@@ -5,7 +5,8 @@ Protocol (server -> client):
   {"type": "delta", "delta": {...}}         each with seq == the previous seq + 1
 Client -> server: {"resync": true}; on an agent feed also agent commands
   {"action": "login"|"logout"|"ready"|"release"|"wrap_up"|"end_wrap_up", "code": "…", "ready": bool,
-   "group": "<group name, login only>", "id": any}
+   "group": "<group name, login only>", "id": any}; supervisors (staff) also
+  {"action": "force", "state": "logged_out"|"released"|"available", "code": "…"}
   answered by {"type": "result", "id": …, "state": {...}} or {"type": "error", "id": …, "code", "detail"};
   the state change itself arrives as a delta like any other.
 Close codes: 4401 not logged in, 4403 not allowed, 4404 unknown.
@@ -51,6 +52,10 @@ COMMANDS: dict[str, Any] = {
         agent=agent, code=str(msg.get("code", ""))[:32], by=by
     ),
     "end_wrap_up": lambda agent, by, msg: agent_states.agent_end_wrap_up(agent=agent, by=by),
+    # supervisors only (checked in _command)
+    "force": lambda agent, by, msg: agent_states.agent_force_state(
+        agent=agent, state=str(msg.get("state", "")), code=str(msg.get("code", ""))[:32], by=by
+    ),
 }
 
 
@@ -113,6 +118,8 @@ class AcdLiveConsumer(AsyncJsonWebsocketConsumer):
         if command is None or self.agent_pk is None:
             reason = f"unknown action {msg['action']!r}" if command is None else "actions need an agent feed"
             return {"type": "error", "code": "bad_command", "detail": reason}
+        if msg["action"] == "force" and not self.scope["user"].is_staff:
+            return {"type": "error", "code": "forbidden", "detail": "only supervisors (staff) force a state"}
         agent = Agent.objects.filter(pk=self.agent_pk).first()
         if agent is None:
             return {"type": "error", "code": "unknown_agent", "detail": "the agent was deleted"}

@@ -131,6 +131,11 @@ def test_agent_commands_over_the_agent_feed(live):
         assert by_type["delta"]["delta"]["seq"] == snap["seq"] + 1
         await comm.send_json_to({"action": "dance", "id": 3})
         assert (await receive(comm))["code"] == "bad_command"
+        await comm.send_json_to({"action": "force", "state": "logged_out", "id": 4})  # a supervisor
+        got = {m["type"]: m for m in [await receive(comm), await receive(comm)]}
+        assert got["result"]["state"]["state"] == "logged_out" and got["delta"]["delta"]["seq"] == snap["seq"] + 2
+        await comm.send_json_to({"action": "login", "group": "no such group", "id": 5})
+        assert (await receive(comm))["code"] == "invalid_group"
         await comm.disconnect()
 
     asyncio.run(run())
@@ -149,7 +154,8 @@ def test_agent_feed_is_own_agent_or_staff(live, django_user_model):
         assert not connected and code == 4403
         comm = communicator("/ws/acd/agents/1001/", cookie)
         assert (await comm.connect())[0]
-        assert (await receive(comm))["snapshot"]["agents"] == {"1001": {"state": "logged_out", "code": "", "call": "", "personal": []}}
+        row = {"state": "logged_out", "code": "", "call": "", "personal": []}
+        assert (await receive(comm))["snapshot"]["agents"] == {"1001": row}
         await comm.disconnect()
 
     asyncio.run(run())
