@@ -15,6 +15,7 @@ EXTRA_LEAVES: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("System Parameters", "External Interfaces"), "Query Tester", "director:query_tester"),
     (("Routing",), "Scripts", "director:scripts_list"),
     (("System",), "Misc", "director:system_misc"),
+    (("Monitoring",), "Live Queues", "director:live_queues"),
 )
 
 

@@ -16,6 +16,7 @@ GUIDE_TREE = [
     ),
     ("Routing", ["IRNs", "DNIS", "Services", "Groups", "Agents", "Skills", "Scripts"]),
     ("System", ["Misc"]),
+    ("Monitoring", ["Live Queues"]),
 ]
 
 
@@ -24,7 +25,7 @@ def _shape(nodes):
 
 
 def test_tree_has_the_guide_labels_in_order():
-    """System Parameters > External Interfaces > Database Connections, ... Routing > IRNs ... System > Misc."""
+    """System Parameters > External Interfaces > Database Connections, ... System > Misc, Monitoring > Live Queues."""
     assert _shape(build_tree("/ccd/")) == GUIDE_TREE
 
 
@@ -42,7 +43,7 @@ def test_only_the_branch_chain_of_the_current_page_is_active():
     tree = build_tree("/ccd/database-connections/3/edit/")
     crumbs = breadcrumbs(tree)
     assert [node.label for node in crumbs] == ["System Parameters", "External Interfaces", "Database Connections"]
-    assert not tree[1].active and not tree[2].active
+    assert not tree[1].active and not tree[2].active and not tree[3].active
     assert not tree[0].children[1].active
 
 
@@ -63,6 +64,7 @@ def test_rendered_tree_opens_the_current_branch(staff_client):
         "Routing Preferences", "Call Profiles",
         "Routing", "IRNs", "DNIS", "Services", "Groups", "Agents", "Skills", "Scripts",
         "System", "Misc",
+        "Monitoring", "Live Queues",
     ]  # fmt: skip
     assert "<details open>\n    <summary>Routing Preferences</summary>" in html
     assert "<details>\n    <summary>Routing</summary>" in html
