@@ -9,7 +9,7 @@ PYTHON=${PYTHON:-python3}
 packages=(redis-server redis-tools unixodbc unixodbc-dev odbc-mariadb odbc-postgresql libsqliteodbc tdsodbc
           sip-tester espeak-ng sox libsox-fmt-all ca-certificates)
 if [ "$mode" = test ]; then
-    packages+=(chromium mariadb-server mariadb-client postgresql postgresql-client)
+    packages+=(chromium nodejs mariadb-server mariadb-client postgresql postgresql-client)
 fi
 "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null || packages+=(python3-venv python3-dev)
 
