@@ -205,6 +205,19 @@ local function match_agent(a)
   return best
 end
 
+-- The agent is ready for a call. One it can take now reserves it straight away (no add to and
+-- remove from the services' available sets); otherwise it becomes available. Extra hash fields
+-- (e.g. 'last_end', NOW) are written either way. Returns the call reserved, or nil.
+local function become_available(a, ...)
+  local c = match_agent(a)
+  if c then
+    if select('#', ...) > 0 then redis.call('HSET', akey(a), ...) end
+    return c
+  end
+  set_state(a, 'available', '', ...)
+  return nil
+end
+
 -- Put a waiting call (back) in its queue at its score.
 local function enter_queue(c, s, score, skills, pagent)
   redis.call('ZADD', qkey(s, pagent), score, c)
@@ -264,10 +277,7 @@ local function requeue(c, a, after, code)
     got = match_call(c, s, ch[3], 'requeue', ch[4])
   end
   local other = nil
-  if after == 'available' then
-    set_state(a, 'available', '')
-    other = match_agent(a)
-  end
+  if after == 'available' then other = become_available(a) end
   return got, other, cbstatus
 end
 """

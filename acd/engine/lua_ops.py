@@ -112,9 +112,9 @@ if action == 'login' or action == 'login_ready' then
 end
 local target = ({login = 'released', login_ready = 'available', ready = 'available',
                  release = 'released', logout = 'logged_out'})[action]
+if target == 'available' then return become_available(a) or false end
 set_state(a, target, ARGV[4])
 if action == 'logout' then redis.call('HDEL', akey(a), 'active', 'lgroup') end
-if target == 'available' then return match_agent(a) or false end
 return false
 """
 )
@@ -129,8 +129,7 @@ local function ready(a)
   local state = redis.call('HGET', akey(a), 'state')
   if not state then fail('unknown_agent', 'agent ' .. a .. ' is not configured') end
   if not ALLOWED.ready[state] then fail('invalid_transition', 'ready is not allowed while the agent is ' .. state) end
-  set_state(a, 'available', '')
-  return match_agent(a) or ''
+  return become_available(a) or ''
 end
 local out = {}
 for i = 2, #ARGV do table.insert(out, one(ready, ARGV[i])) end
@@ -205,9 +204,8 @@ if ch[1] == 'waiting' then
   drop(c, s, pagent)
 elseif ch[1] == 'reserved' then
   redis.call('HDEL', akey(ch[2]), 'call')
-  set_state(ch[2], 'available', '')
   drop(c, s, pagent)
-  match_agent(ch[2])
+  become_available(ch[2])
 else
   redis.call('HDEL', akey(ch[2]), 'call')
   redis.call('HSET', akey(ch[2]), 'last_end', NOW)
@@ -228,8 +226,8 @@ if not h[1] then fail('unknown_agent', 'agent ' .. a .. ' is not configured') en
 if h[1] ~= 'on_call' then fail('invalid_transition', 'end call: the agent is ' .. h[1] .. ', not on a call') end
 if h[2] then redis.call('DEL', ckey(h[2])) end
 redis.call('HDEL', akey(a), 'call')
+if after == 'available' then return become_available(a, 'last_end', NOW) or false end
 set_state(a, after, '', 'last_end', NOW)
-if after == 'available' then return match_agent(a) or false end
 return false
 """
 )
