@@ -91,8 +91,14 @@ def call_skills(rng: random.Random) -> dict[str, int] | None:
     return {rng.choice(SKILLS): rng.randint(1, 5)} if rng.random() < 0.2 else None
 
 
-def _serve_worker(prefix: str, agent_ids: list[str], names: list[str], batch: int, seed: int, go, stop, out) -> None:
+def _serve_worker(
+    prefix: str, agent_ids: list[str], names: list[str], batch: int, seed: int, go, stop, out, mode: str = "pipeline"
+) -> None:
     """One client process (a media worker owning its calls, and the sessions of its agents).
+
+    mode "pipeline": each event its own EVALSHA, up to `batch` of them in one pipeline; mode
+    "events": the same events in ONE EVALSHA of the EVENTS script (AcdEngine.batch()), so one
+    script start and one command per round trip.
 
     Each round trip is one pipeline (transaction=False) of up to `batch` events, each its own atomic
     script: answered for the calls reserved in the previous round, end_call (into wrap-up) for the
@@ -114,30 +120,41 @@ def _serve_worker(prefix: str, agent_ids: list[str], names: list[str], batch: in
     events = decisions = errors = n = unread = 0
     turn_ready = True
     go.wait()
+    shas = {"end": eng._end.sha, "call": eng._call.sha, "agent": eng._agent.sha, "enqueue": eng._enqueue.sha}
     while not stop.is_set():
         pipe = eng.client.pipeline(transaction=False)
         sent: list[tuple[str, str]] = []
+        flat: list = [prefix]  # mode "events": one EVENTS call
+
+        def add(name: str, *args, flat=flat, pipe=pipe) -> None:
+            if mode == "events":
+                flat.extend([name, len(args), *args])
+            else:
+                pipe.execute_command("EVALSHA", shas[name], 0, prefix, *args)
+
         for a in on_call[:batch]:
-            pipe.execute_command("EVALSHA", eng._end.sha, 0, prefix, a, "wrap_up")
+            add("end", a, "wrap_up")
             sent.append(("end", a))
         answering = list(reserved.items())[: batch - len(sent)]
         for a, c in answering:
-            pipe.execute_command("EVALSHA", eng._call.sha, 0, prefix, c, a, "answered", "")
+            add("call", c, a, "answered", "")
             sent.append(("answered", a))
         while len(sent) < batch:
             # decisions alternate: an agent ready, a call arriving (one new call per call taken)
             if turn_ready and wrapped:
                 a = wrapped.pop()
-                pipe.execute_command("EVALSHA", eng._agent.sha, 0, prefix, "ready", a, "", "")
+                add("agent", "ready", a, "", "")
                 sent.append(("ready", a))
             else:
                 skills = call_skills(rng)
                 skills_json = json.dumps(skills, sort_keys=True) if skills else "{}"
-                args = [prefix, f"{owner}-{batch}-{n}", rng.choice(names), rng.randint(0, 3), skills_json, owner, ""]
-                pipe.execute_command("EVALSHA", eng._enqueue.sha, 0, *args)
-                sent.append(("enqueue", args[1]))
+                cid = f"{owner}-{mode}-{batch}-{n}"
+                add("enqueue", cid, rng.choice(names), rng.randint(0, 3), skills_json, owner, "")
+                sent.append(("enqueue", cid))
                 n += 1
             turn_ready = not turn_ready
+        if mode == "events":
+            pipe.execute_command("EVALSHA", eng._events.sha, 0, *flat)
         unread += len(sent)
         reading = unread >= 16
         if reading:
@@ -146,6 +163,10 @@ def _serve_worker(prefix: str, agent_ids: list[str], names: list[str], batch: in
         t0 = time.perf_counter()
         replies = pipe.execute(raise_on_error=False)
         ms = (time.perf_counter() - t0) * 1000
+        if mode == "events":
+            replies = [
+                RuntimeError(r.decode()) if isinstance(r, bytes) and r.startswith(b"!") else r for r in replies[0]
+            ] + replies[1:]
         on_call = on_call[batch:]
         for a, _ in answering:
             del reserved[a]
@@ -171,13 +192,20 @@ def _serve_worker(prefix: str, agent_ids: list[str], names: list[str], batch: in
 
 
 def concurrent(
-    prefix: str, ids: list[str], names: list[str], clients: int, batch: int, seconds: float, label: str
+    prefix: str,
+    ids: list[str],
+    names: list[str],
+    clients: int,
+    batch: int,
+    seconds: float,
+    label: str,
+    mode: str = "pipeline",
 ) -> tuple[list[float], int, int, int, float]:
     """`clients` processes at once for `seconds`; decisions/s = all their decisions / the phase's wall time."""
     ctx = multiprocessing.get_context("fork")
     out, go, stop = ctx.Queue(), ctx.Event(), ctx.Event()
     procs = [
-        ctx.Process(target=_serve_worker, args=(prefix, ids[i::clients], names, batch, 1000 + i, go, stop, out))
+        ctx.Process(target=_serve_worker, args=(prefix, ids[i::clients], names, batch, 1000 + i, go, stop, out, mode))
         for i in range(clients)
     ]
     for p in procs:
@@ -304,10 +332,10 @@ def main() -> None:
         settle(eng, ids)  # every agent released or in wrap-up: the concurrent phases make them ready
         server_us(client)
         phases = {}
-        for depth in (1, opts.pipeline):
-            label = f"{opts.clients}x pipe {depth}"
-            phases[depth] = concurrent(prefix, ids, names, opts.clients, depth, opts.seconds, label)
-            lua[f"{opts.clients} clients, pipelines of {depth} events"] = server_us(client)
+        for mode, depth in (("pipeline", 1), ("pipeline", opts.pipeline), ("events", opts.pipeline)):
+            label = f"{opts.clients}x {mode} {depth}"
+            phases[mode, depth] = concurrent(prefix, ids, names, opts.clients, depth, opts.seconds, label, mode)
+            lua[f"{opts.clients} clients, {mode}, {depth} events per round trip"] = server_us(client)
             settle(eng, ids)
         rounds = max(1, opts.calls // opts.batch)
         p_dec, p_wall, p_lat = batched(eng, ids, names, opts.batch, rounds, rng)
@@ -349,9 +377,10 @@ def main() -> None:
             f"one client, sequential: {len(sequential) / seq_s:.0f} decisions/s  "
             f"p50={percentile(sequential, 0.5):.3f} ms  p99={percentile(sequential, 0.99):.3f} ms"
         )
-        for depth, (lat, dec, events, errors, wall) in phases.items():
+        for (mode, depth), (lat, dec, events, errors, wall) in phases.items():
+            how = "one EVENTS script" if mode == "events" else "pipelined scripts"
             print(
-                f"{opts.clients} client processes, up to {depth} events per round trip, {wall:.1f} s: "
+                f"{opts.clients} client processes, up to {depth} events per round trip ({how}), {wall:.1f} s: "
                 f"{dec / wall:.0f} decisions/s ({events / wall:.0f} events/s with answered/end_call, "
                 f"{errors} refused)  p50={percentile(lat, 0.5):.3f} ms  p99={percentile(lat, 0.99):.3f} ms"
             )
@@ -363,7 +392,7 @@ def main() -> None:
         )
         # the ACD's throughput is what all its processes get together (decisions / wall time of the
         # phase, answered/end_call included); latency is each decision's (its pipeline's round trip)
-        lat, dec, _, _, wall = phases[opts.pipeline]
+        lat, dec, _, _, wall = phases["events", opts.pipeline]
         print(
             f"RESULT decisions_per_s={dec / wall:.0f} "
             f"p50_ms={percentile(lat, 0.5):.3f} p99_ms={percentile(lat, 0.99):.3f}"

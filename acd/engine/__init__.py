@@ -1,7 +1,7 @@
 """The ACD core: plain Python over Redis (no Django here; configuration arrives as plain data)."""
 
 from acd.engine.config import DESTINATION_KINDS, STRATEGIES, configure_services
-from acd.engine.engine import AcdEngine, Diversion, EnqueueResult, Removal, Requeued
+from acd.engine.engine import AcdBatch, AcdEngine, Diversion, EnqueueResult, Removal, Requeued
 from acd.engine.errors import AcdError, DuplicateCall, InvalidTransition, UnknownAgent, UnknownCall
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "STRATEGIES",
     "Diversion",
     "Requeued",
+    "AcdBatch",
     "AcdEngine",
     "AcdError",
     "DuplicateCall",

@@ -93,8 +93,7 @@ class AcdEngine:
         self._hangup = client.register_script(lua_ops.HANGUP)
         self._end = client.register_script(lua_ops.END_CALL)
         self._reconcile = client.register_script(lua_ops.RECONCILE)
-        self._ready_batch = client.register_script(lua_ops.READY_BATCH)
-        self._enqueue_batch = client.register_script(lua_ops.ENQUEUE_BATCH)
+        self._events = client.register_script(lua_ops.EVENTS)
         self._set_priority = client.register_script(lua_ops.SET_PRIORITY)
         self._callback = client.register_script(lua_ops.CALLBACK)
         self._restore = client.register_script(lua_ops.RESTORE)
@@ -128,10 +127,7 @@ class AcdEngine:
         agent_queue: an agent number: the call waits in that agent's personal queue.
         """
         skills_json = json.dumps(dict(skills), sort_keys=True) if skills else "{}"
-        res = self._run(self._enqueue, call_id, service, priority, skills_json, owner, agent_queue)
-        if len(res) < 2:
-            return EnqueueResult(_s(res[0]))
-        return EnqueueResult(_s(res[0]), _s(res[1]) or None, _s(res[2]), int(res[3]))
+        return _enqueue_result(self._run(self._enqueue, call_id, service, priority, skills_json, owner, agent_queue))
 
     def set_priority(self, call_id: str, priority: int) -> int:
         """Change the call's priority (0-99); a waiting call moves, keeping its time entered among
@@ -237,29 +233,23 @@ class AcdEngine:
 
     # batches: many events in one script call (one round trip); each event is atomic on its own ------
 
-    def _batch_error(self, item: Any) -> Exception | None:
-        text = _s(item)
-        if isinstance(text, str) and text.startswith("!"):
-            return from_redis_message(text[1:]) or AcdError(text[1:])
-        return None
+    def batch(self) -> AcdBatch:
+        """Collect events and run them in ONE script call (one round trip): see AcdBatch."""
+        return AcdBatch(self)
 
     def ready_many(self, agents: list[str]) -> list[str | None | Exception]:
         """ready() for each agent in order; a refused one gives its typed error in its place."""
-        if not agents:
-            return []
-        res = self._run(self._ready_batch, *agents)
-        return [self._batch_error(r) or (_s(r) or None) for r in res]
+        b = self.batch()
+        for a in agents:
+            b.ready(a)
+        return b.execute()
 
     def enqueue_many(self, calls: list[tuple[str, str, int, str]]) -> list[EnqueueResult | Exception]:
         """enqueue() of (call_id, service, priority, owner) in order, without required skills."""
-        if not calls:
-            return []
-        res = self._run(self._enqueue_batch, *[x for quad in calls for x in quad])
-        out: list[EnqueueResult | Exception] = []
-        for status, agent in zip(res[::2], res[1::2], strict=True):
-            err = self._batch_error(status)
-            out.append(err or EnqueueResult(_s(status), _s(agent) or None))
-        return out
+        b = self.batch()
+        for call_id, service, priority, owner in calls:
+            b.enqueue(call_id, service, priority=priority, owner=owner)
+        return b.execute()
 
     # recovery and reads --------------------------------------------------------------------
 
@@ -369,4 +359,82 @@ class AcdEngine:
             yield batch
 
 
-__all__ = ["AcdEngine", "AcdError", "Diversion", "EnqueueResult", "Removal", "Requeued"]
+def _enqueue_result(res: Any) -> EnqueueResult:
+    if len(res) < 2:
+        return EnqueueResult(_s(res[0]))
+    return EnqueueResult(_s(res[0]), _s(res[1]) or None, _s(res[2]), int(res[3]))
+
+
+class AcdBatch:
+    """Events run in one script call, in order, each atomic on its own (a refused one changes
+    nothing and gives its typed error in its place; the others go on).
+
+    For a process that owns many calls: the events of the same moment (calls arriving, agents
+    ready, answers) cost one round trip and one script start instead of one each. execute()
+    returns one result per event, as the single methods return them (or the exception).
+    """
+
+    def __init__(self, engine: AcdEngine) -> None:
+        self.engine = engine
+        self.args: list[Any] = []
+        self.decoders: list[Any] = []
+
+    def __len__(self) -> int:
+        return len(self.decoders)
+
+    def _add(self, name: str, args: list[Any], decode: Any) -> AcdBatch:
+        self.args += [name, len(args), *args]
+        self.decoders.append(decode)
+        return self
+
+    def enqueue(
+        self,
+        call_id: str,
+        service: str,
+        *,
+        priority: int = 0,
+        skills: Mapping[str, int] | None = None,
+        owner: str = "",
+        agent_queue: str = "",
+    ) -> AcdBatch:
+        skills_json = json.dumps(dict(skills), sort_keys=True) if skills else "{}"
+        return self._add("enqueue", [call_id, service, priority, skills_json, owner, agent_queue], _enqueue_result)
+
+    def ready(self, agent: str) -> AcdBatch:
+        return self._add("agent", ["ready", agent, "", ""], lambda r: _s(r) or None)
+
+    def release(self, agent: str, code: str = "") -> AcdBatch:
+        return self._add("agent", ["release", agent, code, ""], lambda r: None)
+
+    def ringing(self, call_id: str, agent: str) -> AcdBatch:
+        return self._add("call", [call_id, agent, "ringing", ""], lambda r: None)
+
+    def answered(self, call_id: str, agent: str) -> AcdBatch:
+        return self._add("call", [call_id, agent, "answered", ""], lambda r: None)
+
+    def end_call(self, agent: str, *, wrap_up: bool = False) -> AcdBatch:
+        return self._add("end", [agent, "wrap_up" if wrap_up else "available"], lambda r: _s(r) or None)
+
+    def hangup(self, call_id: str, *, abandon_to: str = "") -> AcdBatch:
+        return self._add(
+            "hangup",
+            [call_id, abandon_to, ""],
+            lambda r: Removal(int(r[0]), int(r[1]) / 1000, _s(r[2]), _s(r[3])),
+        )
+
+    def execute(self) -> list[Any]:
+        if not self.decoders:
+            return []
+        res = self.engine._run(self.engine._events, *self.args)
+        out: list[Any] = []
+        for raw, decode in zip(res, self.decoders, strict=True):
+            text = _s(raw)
+            if isinstance(text, str) and text.startswith("!"):
+                out.append(from_redis_message(text[1:]) or AcdError(text[1:]))
+            else:
+                out.append(decode(raw))
+        self.args, self.decoders = [], []
+        return out
+
+
+__all__ = ["AcdBatch", "AcdEngine", "AcdError", "Diversion", "EnqueueResult", "Removal", "Requeued"]

@@ -46,37 +46,7 @@ local function enqueue_one(c, s, pri, skills, owner, pagent)
 end
 """
 
-# ARGV: prefix, call, service, priority, skills json, owner, personal queue agent ('' for none)
-ENQUEUE = COMMON + _ENQUEUE_ONE + "return enqueue_one(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7] or '')"
 
-# Batches: many events in one script call (one round trip, one prelude). Each event checks its
-# state before writing anything, so a refused event changes nothing; its error is returned in
-# its place as '!<message>' instead of aborting the batch.
-_BATCH = r"""
-local function one(fn, ...)
-  local ok, res = pcall(fn, ...)
-  if ok then return res end
-  if type(res) == 'table' then return '!' .. tostring(res.err) end
-  return '!' .. tostring(res)
-end
-"""
-# ARGV: prefix, then (call, service, priority, owner) quadruples -> flat status, agent ('' if none) pairs
-ENQUEUE_BATCH = (
-    COMMON
-    + _ENQUEUE_ONE
-    + _BATCH
-    + r"""
-local out = {}
-for i = 2, #ARGV, 4 do
-  local r = one(enqueue_one, ARGV[i], ARGV[i + 1], ARGV[i + 2], '{}', ARGV[i + 3], '')
-  if type(r) == 'string' then table.insert(out, r); table.insert(out, '')
-  else table.insert(out, r[1]); table.insert(out, r[2] or '') end
-end
-return out
-"""
-)
-
-# ARGV: prefix, action, agent, code, group (login only: '' = every group)
 _ALLOWED = {
     "login": ["logged_out"],
     "login_ready": ["logged_out"],
@@ -89,59 +59,38 @@ _ALLOWED_LUA = (
     + ", ".join(f"{k} = {{{', '.join(f'{s} = 1' for s in v)}}}" for k, v in _ALLOWED.items())
     + "}\n"
 )
-AGENT_ACTION = (
-    COMMON
-    + _ALLOWED_LUA
-    + r"""
-local action, a, group = ARGV[2], ARGV[3], ARGV[5] or ''
-local h = redis.call('HMGET', akey(a), 'state', 'gsvcs')
-local state = h[1]
-if not state then fail('unknown_agent', 'agent ' .. a .. ' is not configured') end
-if not ALLOWED[action][state] then
-  fail('invalid_transition', action .. ' is not allowed while the agent is ' .. state)
-end
-if action == 'login' or action == 'login_ready' then
-  if group ~= '' then
-    local svcs = cjson.decode(h[2] or '{}')[group]
-    if not svcs then fail('invalid_group', 'agent ' .. a .. ' is not a member of group ' .. group) end
-    -- the services of that group only, from now until logout
-    redis.call('HSET', akey(a), 'active', cjson.encode(svcs), 'lgroup', group)
-  else
-    redis.call('HDEL', akey(a), 'active', 'lgroup')
-  end
-end
-local target = ({login = 'released', login_ready = 'available', ready = 'available',
-                 release = 'released', logout = 'logged_out'})[action]
-if target == 'available' then return become_available(a) or false end
-set_state(a, target, ARGV[4])
-if action == 'logout' then redis.call('HDEL', akey(a), 'active', 'lgroup') end
-return false
-"""
-)
-
-# ARGV: prefix, agents… -> per agent the call reserved, '' or '!<error>'
-READY_BATCH = (
-    COMMON
-    + _ALLOWED_LUA
-    + _BATCH
-    + r"""
-local function ready(a)
-  local state = redis.call('HGET', akey(a), 'state')
+_OP_AGENT = r"""
+local function op_agent(action, a, code, group)
+  group = group or ''
+  local h = redis.call('HMGET', akey(a), 'state', 'gsvcs')
+  local state = h[1]
   if not state then fail('unknown_agent', 'agent ' .. a .. ' is not configured') end
-  if not ALLOWED.ready[state] then fail('invalid_transition', 'ready is not allowed while the agent is ' .. state) end
-  return become_available(a) or ''
+  if not ALLOWED[action] then fail('invalid_action', 'unknown agent action ' .. tostring(action)) end
+  if not ALLOWED[action][state] then
+    fail('invalid_transition', action .. ' is not allowed while the agent is ' .. state)
+  end
+  if action == 'login' or action == 'login_ready' then
+    if group ~= '' then
+      local svcs = cjson.decode(h[2] or '{}')[group]
+      if not svcs then fail('invalid_group', 'agent ' .. a .. ' is not a member of group ' .. group) end
+      -- the services of that group only, from now until logout
+      redis.call('HSET', akey(a), 'active', cjson.encode(svcs), 'lgroup', group)
+    else
+      redis.call('HDEL', akey(a), 'active', 'lgroup')
+    end
+  end
+  local target = ({login = 'released', login_ready = 'available', ready = 'available',
+                   release = 'released', logout = 'logged_out'})[action]
+  if target == 'available' then return become_available(a) or false end
+  set_state(a, target, code or '')
+  if action == 'logout' then redis.call('HDEL', akey(a), 'active', 'lgroup') end
+  return false
 end
-local out = {}
-for i = 2, #ARGV do table.insert(out, one(ready, ARGV[i])) end
-return out
 """
-)
 
 # ARGV: prefix, call, agent, action (ringing|answered|no_answer|failed), agent state after no answer
-CALL_ACTION = (
-    COMMON
-    + r"""
-local c, a, action = ARGV[2], ARGV[3], ARGV[4]
+_OP_CALL = r"""
+local function op_call(c, a, action, after)
 local ch = redis.call('HMGET', ckey(c), 'state', 'agent', 'service', 'entered_at')
 if not ch[1] then fail('unknown_call', 'call ' .. c .. ' is not in the ACD') end
 if ch[1] ~= 'reserved' or ch[2] ~= a then
@@ -174,18 +123,17 @@ elseif action == 'answered' then
   end
   return false
 end
--- no answer, or a callback's dial failed: ARGV[5] is the state the agent goes to
-local got, other, cb = requeue(c, a, ARGV[5], 'no_answer')
+-- no answer, or a callback's dial failed: `after` is the state the agent goes to
+local got, other, cb = requeue(c, a, after, 'no_answer')
 return {got or false, other or false, cb or false}
+end
 """
-)
 
 # ARGV: prefix, call, abandon callback destination ('' for none), force ('1': end a callback too)
 # -> {position (0 unless waiting), wait ms, state before, outcome: removed|callback}
-HANGUP = (
-    COMMON
-    + r"""
-local c, abandon_to, force = ARGV[2], ARGV[3] or '', ARGV[4] or ''
+_OP_HANGUP = r"""
+local function op_hangup(c, abandon_to, force)
+abandon_to, force = abandon_to or '', force or ''
 local ch = redis.call('HMGET', ckey(c), 'state', 'agent', 'service', 'entered_at', 'pagent', 'kind')
 if not ch[1] then fail('unknown_call', 'call ' .. c .. ' is not in the ACD') end
 local s, pagent = ch[3], ch[5]
@@ -213,14 +161,12 @@ else
   redis.call('DEL', ckey(c))
 end
 return {pos, wait, ch[1], 'removed'}
+end
 """
-)
 
 # ARGV: prefix, agent, 'wrap_up'|'available'
-END_CALL = (
-    COMMON
-    + r"""
-local a, after = ARGV[2], ARGV[3]
+_OP_END = r"""
+local function op_end(a, after)
 local h = redis.call('HMGET', akey(a), 'state', 'call')
 if not h[1] then fail('unknown_agent', 'agent ' .. a .. ' is not configured') end
 if h[1] ~= 'on_call' then fail('invalid_transition', 'end call: the agent is ' .. h[1] .. ', not on a call') end
@@ -229,6 +175,51 @@ redis.call('HDEL', akey(a), 'call')
 if after == 'available' then return become_available(a, 'last_end', NOW) or false end
 set_state(a, after, '', 'last_end', NOW)
 return false
+end
+"""
+
+# The events that happen on every call, as functions: each has its own script, and EVENTS runs
+# any sequence of them in one script call.
+_OPS = _ENQUEUE_ONE + _ALLOWED_LUA + _OP_AGENT + _OP_CALL + _OP_HANGUP + _OP_END
+
+# ARGV: prefix, call, service, priority, skills json, owner, personal queue agent ('' for none)
+ENQUEUE = COMMON + _OPS + "return enqueue_one(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7] or '')"
+# ARGV: prefix, action, agent, code, group (login only: '' = every group)
+AGENT_ACTION = COMMON + _OPS + "return op_agent(ARGV[2], ARGV[3], ARGV[4], ARGV[5])"
+# ARGV: prefix, call, agent, action (ringing|answered|no_answer), agent state after no answer
+CALL_ACTION = COMMON + _OPS + "return op_call(ARGV[2], ARGV[3], ARGV[4], ARGV[5])"
+# ARGV: prefix, call, abandon callback destination ('' for none), force ('1': end a callback too)
+# -> {position (0 unless waiting), wait ms, state before, outcome: removed|callback}
+HANGUP = COMMON + _OPS + "return op_hangup(ARGV[2], ARGV[3], ARGV[4])"
+# ARGV: prefix, agent, 'wrap_up'|'available'
+END_CALL = COMMON + _OPS + "return op_end(ARGV[2], ARGV[3])"
+
+# Many events in one script call: one round trip and one prelude for a process that owns many
+# calls (its events of the same moment go together). Each event is atomic on its own and checks
+# its state before writing anything, so a refused one changes nothing; its error is returned in
+# its place as '!<message>' and the others go on.
+# ARGV: prefix, then per event: name (enqueue|agent|call|hangup|end), n, n arguments
+# -> per event its script's result, or '!<error>'
+EVENTS = (
+    COMMON
+    + _OPS
+    + r"""
+local OPS = {enqueue = enqueue_one, agent = op_agent, call = op_call, hangup = op_hangup, ['end'] = op_end}
+local function one(fn, ...)
+  local ok, res = pcall(fn, ...)
+  if ok then return res end
+  if type(res) == 'table' then return '!' .. tostring(res.err) end
+  return '!' .. tostring(res)
+end
+local out = {}
+local i = 2
+while i <= #ARGV do
+  local fn, n = OPS[ARGV[i]], tonumber(ARGV[i + 1])
+  if not fn then fail('invalid_event', 'unknown event ' .. tostring(ARGV[i])) end
+  out[#out + 1] = one(fn, unpack(ARGV, i + 2, i + 1 + n))
+  i = i + 2 + n
+end
+return out
 """
 )
 

@@ -158,3 +158,23 @@ def test_a_refused_event_in_a_batch_changes_nothing_and_the_rest_go_on(make_engi
     got = eng.ready_many(["a1", "a2", "a3"])
     assert got[0] == "c0" and got[1].code == "invalid_transition" and got[2] == "c1"
     assert eng.agent("a2")["state"] == "logged_out"
+
+
+def test_a_batch_of_mixed_events_runs_in_order_each_atomic(make_engine):
+    eng = make_engine(*one_service(agents=2))
+    eng.login("a1")
+    b = eng.batch()
+    b.enqueue("c1", "s", owner="mw").ready("a1").answered("c1", "a1").ready("a2").end_call("a1", wrap_up=True)
+    b.enqueue("c2", "s").hangup("c2")
+    assert len(b) == 7
+    res = eng.batch()._add("agent", ["dance", "a1", "", ""], lambda r: r).execute()
+    assert res[0].code == "invalid_action"
+    out = b.execute()
+    assert out[0].status == "queued" and out[0].agent is None
+    assert out[1] == "c1" and out[2] is None
+    assert out[3].code == "invalid_transition"  # a2 is logged out
+    assert out[4] is None
+    assert out[5].status == "queued"
+    assert (out[6].state, out[6].outcome, out[6].position) == ("waiting", "removed", 1)
+    assert eng.agent("a1")["state"] == "wrap_up" and eng.waiting("s") == []
+    assert len(b) == 0 and b.execute() == []
