@@ -8,14 +8,16 @@ a fifth of the calls require a skill. A decision is one atomic Lua script that a
 Phases: fill the queues (10,000 enqueue decisions, every agent released); steady state (an agent
 becomes ready and takes the best call, answers, wraps up, a new call arrives, so 10,000 stay
 waiting); then every agent available and 10,000 calls arriving (the strategy scan on each).
-Concurrent phases (the ACD serving load): --clients processes at once (media workers owning their
-calls, owner mw<n>, and the sessions of their agents) for --seconds each: agents ready -> answered
--> end_call (wrap-up) -> ready, and one new call per call taken; first one event per round trip,
-then pipelines of up to --pipeline events (transaction=False: each script atomic on its own).
-RESULT is the pipelined phase: decisions (ready + enqueue scripts only) / the phase's wall time
-(which includes the answered/end_call scripts and stream reads); p50/p99 are per decision, the
-round trip of the pipeline that carried it. Also batches (ready_many/enqueue_many: N events per
-script call) from one client.
+Concurrent phases (the ACD serving load): --clients processes at once (default one per core, as
+the media worker pool: media workers owning their calls, owner mw<n>, and the sessions of their
+agents) for --seconds each: agents ready -> answered -> end_call (wrap-up) -> ready, and one new
+call per call taken. Three ways of sending the same events: one event per round trip; pipelines
+of up to --pipeline events (each its own EVALSHA); and the same events in ONE EVENTS script call
+(AcdEngine.batch(): an owner sends the events of the same moment together; each event is still
+atomic on its own).
+RESULT is the EVENTS phase: decisions (ready + enqueue only) / the phase's wall time (which
+includes the answered/end_call events and the owner-stream reads); p50/p99 are per decision, the
+round trip of the call that carried it. Also batches (ready_many/enqueue_many) from one client.
 Baseline in the same run: a Redis PING round trip, and the server-side time per script (INFO
 commandstats), which bounds what more clients or pipelining could reach.
 
@@ -26,6 +28,7 @@ Usage: .venv/bin/python bench/acd_bench.py [--calls 10000] [--agents 1000] [--se
 import argparse
 import json
 import multiprocessing
+import os
 import random
 import sys
 import time
@@ -276,9 +279,14 @@ def main() -> None:
     ap.add_argument("--agents", type=int, default=1_000)
     ap.add_argument("--services", type=int, default=50)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--clients", type=int, default=4, help="client processes in the concurrent phase")
+    ap.add_argument(
+        "--clients",
+        type=int,
+        default=os.cpu_count() or 2,
+        help="client processes in the concurrent phases (default: one per core, as the media worker pool)",
+    )
     ap.add_argument("--seconds", type=float, default=5.0, help="length of each concurrent phase")
-    ap.add_argument("--pipeline", type=int, default=8, help="events per round trip in the concurrent phase")
+    ap.add_argument("--pipeline", type=int, default=16, help="events per round trip in the concurrent phases")
     ap.add_argument("--batch", type=int, default=50, help="events per script call in the batched phase")
     opts = ap.parse_args()
     rng = random.Random(opts.seed)

@@ -56,9 +56,21 @@ end
 -- Keeps the per-service 'avail' and 'logged' sets in step with the agent's state, so the
 -- matcher never scans agents that cannot take a call. Extra field/value pairs (...) are written
 -- in the same HSET. Returns the agent's extension.
+-- An agent's hash as the event already read it: {state, services, active, extension, skills}.
+-- Read once per event and consumed by the first set_state() (which changes it); cleared before
+-- every event, so nothing stale survives an event that failed half-way.
+local PRE = {}
+local AGENT_FIELDS = {'state', 'services', 'active', 'extension', 'skills'}
+local function read_agent(a, ...)
+  local h = redis.call('HMGET', akey(a), 'state', 'services', 'active', 'extension', 'skills', ...)
+  PRE[a] = h
+  return h
+end
+
 local function set_state(a, new, code, ...)
   local k = akey(a)
-  local h = redis.call('HMGET', k, 'state', 'services', 'active', 'extension')
+  local h = PRE[a]
+  if h then PRE[a] = nil else h = redis.call('HMGET', k, 'state', 'services', 'active', 'extension') end
   local old = h[1]
   if not old then fail('unknown_agent', 'agent ' .. a .. ' is not configured') end
   local avail_op, logged_op = nil, nil
@@ -90,21 +102,22 @@ end
 local function reserve(c, s, a, trigger, ring_ms)
   local ring = tonumber(ring_ms or redis.call('HGET', skey(s), 'ring_ms') or '15000')
   local exp = NOW + ring
-  local ch = redis.call('HMGET', ckey(c), 'pagent', 'kind', 'owner', 'cb', 'cb_idx', 'skills')
+  local ch = redis.call('HMGET', ckey(c), 'pagent', 'kind', 'owner', 'skills')
   redis.call('ZREM', qkey(s, ch[1]), c)
   -- only calls that require skills have an entry in the side hash
-  if ch[6] ~= '{}' then redis.call('HDEL', skey(s) .. ':qsk', c) end
+  if ch[4] ~= '{}' then redis.call('HDEL', skey(s) .. ':qsk', c) end
   redis.call('HSET', ckey(c), 'state', 'reserved', 'agent', a, 'expires', exp,
              'reserved_seq', nextseq(), 'trigger', trigger)
   redis.call('ZADD', P .. 'reservations', exp, c)
   local ext = set_state(a, 'reserved', '', 'call', c) or ''
   local group = redis.call('HGET', skey(s) .. ':agroup', a) or ''
   if ch[2] == 'callback' then
-    local dests = cjson.decode(ch[4])
+    local cb = redis.call('HMGET', ckey(c), 'cb', 'cb_idx')
+    local dests = cjson.decode(cb[1])
     local attempt = redis.call('HINCRBY', ckey(c), 'cb_try', 1)
     redis.call('XADD', P .. 'originate', 'MAXLEN', '~', STREAM_MAX, '*', 'call', c, 'service', s,
                'agent', a, 'extension', ext, 'group', group,
-               'destination', dests[tonumber(ch[5]) + 1], 'attempt', attempt, 'ring_ms', ring)
+               'destination', dests[tonumber(cb[2]) + 1], 'attempt', attempt, 'ring_ms', ring)
   else
     notify(ch[3], 'type', 'reserved', 'call', c, 'service', s, 'agent', a, 'extension', ext,
            'group', group, 'agent_queue', ch[1] or '', 'ring_ms', ring)
@@ -166,9 +179,11 @@ end
 -- The best waiting call this agent can take: lowest score (highest priority, then entered
 -- first; the sequence is global, so ages compare across services and the personal queue).
 local function match_agent(a)
-  local h = redis.call('HMGET', akey(a), 'skills', 'active', 'services')
+  local row = PRE[a] or read_agent(a)
+  local h = {row[5], row[3], row[2]}  -- skills, active, services
   if not h[3] then fail('unknown_agent', 'agent ' .. a .. ' is not configured') end
-  local have = cjson.decode(h[1])
+  -- the agent's skills are decoded only if a call that requires some comes up
+  local have = nil
   local best, bestscore, bests = nil, nil, nil
   local own = redis.call('ZRANGE', pkey(a), 0, 0, 'WITHSCORES')
   if #own > 0 then
@@ -190,6 +205,7 @@ local function match_agent(a)
         -- required skills live in a side hash holding only the calls that have some, so the
         -- usual call (no skills) costs one HGET and no JSON decoding
         local req = redis.call('HGET', skey(s) .. ':qsk', page[i])
+        if req and not have then have = cjson.decode(h[1]) end
         if not req or skills_ok(cjson.decode(req), have) then
           best, bestscore, bests = page[i], sc, s
           done = true

@@ -62,7 +62,8 @@ _ALLOWED_LUA = (
 _OP_AGENT = r"""
 local function op_agent(action, a, code, group)
   group = group or ''
-  local h = redis.call('HMGET', akey(a), 'state', 'gsvcs')
+  local row = read_agent(a, 'gsvcs')
+  local h = {row[1], row[6]}
   local state = h[1]
   if not state then fail('unknown_agent', 'agent ' .. a .. ' is not configured') end
   if not ALLOWED[action] then fail('invalid_action', 'unknown agent action ' .. tostring(action)) end
@@ -74,8 +75,10 @@ local function op_agent(action, a, code, group)
       local svcs = cjson.decode(h[2] or '{}')[group]
       if not svcs then fail('invalid_group', 'agent ' .. a .. ' is not a member of group ' .. group) end
       -- the services of that group only, from now until logout
-      redis.call('HSET', akey(a), 'active', cjson.encode(svcs), 'lgroup', group)
+      row[3] = cjson.encode(svcs)
+      redis.call('HSET', akey(a), 'active', row[3], 'lgroup', group)
     else
+      row[3] = false
       redis.call('HDEL', akey(a), 'active', 'lgroup')
     end
   end
@@ -167,7 +170,8 @@ end
 # ARGV: prefix, agent, 'wrap_up'|'available'
 _OP_END = r"""
 local function op_end(a, after)
-local h = redis.call('HMGET', akey(a), 'state', 'call')
+local row = read_agent(a, 'call')
+local h = {row[1], row[6]}
 if not h[1] then fail('unknown_agent', 'agent ' .. a .. ' is not configured') end
 if h[1] ~= 'on_call' then fail('invalid_transition', 'end call: the agent is ' .. h[1] .. ', not on a call') end
 if h[2] then redis.call('DEL', ckey(h[2])) end
@@ -206,6 +210,7 @@ EVENTS = (
     + r"""
 local OPS = {enqueue = enqueue_one, agent = op_agent, call = op_call, hangup = op_hangup, ['end'] = op_end}
 local function one(fn, ...)
+  for k in pairs(PRE) do PRE[k] = nil end
   local ok, res = pcall(fn, ...)
   if ok then return res end
   if type(res) == 'table' then return '!' .. tostring(res.err) end
