@@ -145,10 +145,10 @@ def build_deltas(eng: AcdEngine, *, agents: Iterable[str] = (), services: Iterab
     for s in svcs:
         pipe.zrange(eng.keys.queue(s), 0, -1)
     res = pipe.execute()
-    g, n = len(groups), 2 * len(agents)
-    seqs = dict(zip(groups, res[:g], strict=True))
-    rows = {a: _row(res[g + 2 * i], res[g + 2 * i + 1]) for i, a in enumerate(agents)}
-    queues = {s: [_s(c) for c in ids] for s, ids in zip(svcs, res[g + n :], strict=True)}
+    ng, na = len(groups), 2 * len(agents)
+    seqs = dict(zip(groups, res[:ng], strict=True))
+    rows = {a: _row(res[ng + 2 * i], res[ng + 2 * i + 1]) for i, a in enumerate(agents)}
+    queues = {s: [_s(c) for c in ids] for s, ids in zip(svcs, res[ng + na :], strict=True)}
     deltas = [{"group": WALLBOARD, "seq": int(seqs[WALLBOARD]), "agents": rows, "queues": queues}]
     for s in svcs:
         members = {a: rows[a] for a in agents if s in in_services[a]}

@@ -277,7 +277,7 @@ class AcdEngine:
         position (position, expected_ms, avg_wait_ms), moved (to another service: reason, from,
         service), overflowed / no_agent (route the call to kind/target).
         """
-        got = self.client.xread({self.keys.owner_stream(owner): after}, count=count, block=block_ms)
+        got: Any = self.client.xread({self.keys.owner_stream(owner): after}, count=count, block=block_ms)
         return [(_s(mid), {_s(k): _s(v) for k, v in fields.items()}) for _, msgs in got or [] for mid, fields in msgs]
 
     def claim_originate(
@@ -290,7 +290,7 @@ class AcdEngine:
         except redis.ResponseError as exc:
             if "BUSYGROUP" not in str(exc):
                 raise
-        got = self.client.xreadgroup(group, consumer, {self.keys.originate: ">"}, count=count, block=block_ms)
+        got: Any = self.client.xreadgroup(group, consumer, {self.keys.originate: ">"}, count=count, block=block_ms)
         return [(_s(mid), {_s(k): _s(v) for k, v in fields.items()}) for _, msgs in got or [] for mid, fields in msgs]
 
     def ack_originate(self, message_id: str, *, group: str = "dialers") -> None:
@@ -308,7 +308,7 @@ class AcdEngine:
         if not call:
             return {}
         queue = self.keys.personal_queue(call["pagent"]) if call.get("pagent") else self.keys.queue(call["service"])
-        rank = self.client.zrank(queue, call_id)
+        rank: Any = self.client.zrank(queue, call_id)
         avg_wait, avg_gap = self.client.hmget(self.keys.service(call["service"]), "avg_wait", "avg_gap")
         position = 0 if rank is None else int(rank) + 1
         return {

@@ -15,7 +15,7 @@ class AcdEventKind(models.TextChoices):
     NO_ANSWER = "no_answer"
     ABANDONED = "abandoned"
     OVERFLOWED = "overflowed"
-    NO_AGENT = "no_agent", "sent to the no-agent destination"
+    NO_AGENT = "no_agent"
     CALLBACK_REQUESTED = "callback_requested"
     CALLBACK_MADE = "callback_made"
     CALLBACK_EXPIRED = "callback_expired"

@@ -224,7 +224,7 @@ def callback_dial_failed(*, call_id: str, agent: str, result: str) -> Requeued:
 
 # periodic ----------------------------------------------------------------------------------
 
-_DIVERSION_KIND = {
+_DIVERSION_KIND: dict[str, str] = {
     "overflowed": AcdEventKind.OVERFLOWED,
     "no_agent": AcdEventKind.NO_AGENT,
     "expired": AcdEventKind.CALLBACK_EXPIRED,

@@ -55,7 +55,7 @@ class CallOwner:
         self.profiles: dict[str, MutableMapping[str, str]] = {}
         self.records: dict[str, dict[str, str]] = {}
         # messages from before this process started are not ours to act on
-        last = self.engine.client.xrevrange(self.engine.keys.owner_stream(owner_id), count=1)
+        last: Any = self.engine.client.xrevrange(self.engine.keys.owner_stream(owner_id), count=1)
         self.last_id = last[0][0].decode() if last else "0"
         self.epoch = self.engine.epoch()
 
