@@ -94,18 +94,22 @@ def push_live_config(services: list[dict[str, Any]], agents: list[dict[str, Any]
     return bool(fresh)
 
 
-def sync_live_config() -> None:
-    """Build the configuration from the database and load it into the engine.
-
-    Redis being down is logged, not raised: saving configuration must keep working, and the
-    next sync (the next save, or beat within a minute) catches up.
-    """
+def load_live_config() -> tuple[int, int]:
+    """Build the configuration from the database and load it into the engine; when the engine
+    was empty (Redis lost the live state), agents come back as history last saw them and owners,
+    which watch the epoch, re-publish their calls (CallOwner.republish_if_needed). Returns
+    (services, agents) loaded; Redis errors propagate."""
     services, agents = live_config()
+    if push_live_config(services, agents):
+        restored = restore_agent_states()
+        log.info("ACD live state rebuilt: %s agents restored.", len(restored))
+    return len(services), len(agents)
+
+
+def sync_live_config() -> None:
+    """load_live_config(), with Redis being down logged, not raised: saving configuration must
+    keep working, and the next sync (the next save, or beat within a minute) catches up."""
     try:
-        if push_live_config(services, agents):
-            # Redis lost the live state: agents come back as history last saw them; owners see
-            # the new epoch and re-publish their calls (CallOwner.republish_if_needed)
-            restored = restore_agent_states()
-            log.info("ACD live state rebuilt: %s agents restored.", len(restored))
+        load_live_config()
     except (redis.ConnectionError, redis.TimeoutError) as exc:
         log.warning("ACD configuration not loaded into Redis (%s); the next sync will catch up.", exc)

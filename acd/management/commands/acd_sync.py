@@ -1,19 +1,18 @@
 import redis
 from django.core.management.base import BaseCommand, CommandError
 
-from acd.services.live_config import live_config, push_live_config
+from acd.services.live_config import load_live_config
 
 
 class Command(BaseCommand):
     help = "Load services, groups, agents and skills from the database into the live ACD engine (Redis)."
 
     def handle(self, *args, **options):
-        services, agents = live_config()
         try:
-            push_live_config(services, agents)
+            services, agents = load_live_config()
         except redis.RedisError as exc:
             raise CommandError(f"ACD configuration not loaded: {exc}") from exc
-        self.stdout.write(self.style.SUCCESS(f"{_count(len(services), 'service')}, {_count(len(agents), 'agent')}"))
+        self.stdout.write(self.style.SUCCESS(f"{_count(services, 'service')}, {_count(agents, 'agent')}"))
 
 
 def _count(n: int, noun: str) -> str:
