@@ -274,8 +274,12 @@ end
 -- A callback whose dial failed uses up an attempt; the agent was not at fault, so it is available.
 -- Returns (agent now reserved for the call, call now reserved for the agent, callback status).
 local function requeue(c, a, after, code)
-  local ch = redis.call('HMGET', ckey(c), 'service', 'score', 'skills', 'pagent', 'kind')
+  local ch = redis.call('HMGET', ckey(c), 'service', 'score', 'skills', 'pagent', 'kind', 'priority', 'seq')
   local s = ch[1]
+  -- its place: same time entered, and its priority now (it may have changed while reserved)
+  local score = (1100 - (tonumber(redis.call('HGET', skey(s), 'pri') or '0') * 100 + tonumber(ch[6] or '0')))
+                * 1e12 + tonumber(ch[7])
+  ch[2] = string.format('%.0f', score)
   redis.call('HDEL', akey(a), 'call')
   redis.call('ZREM', P .. 'reservations', c)
   local cbstatus = nil
@@ -288,7 +292,8 @@ local function requeue(c, a, after, code)
   if cbstatus == 'exhausted' then
     drop(c, s, ch[4])
   else
-    redis.call('HSET', ckey(c), 'state', 'waiting', 'agent', '', 'expires', '', 'waiting_seq', nextseq())
+    redis.call('HSET', ckey(c), 'state', 'waiting', 'agent', '', 'expires', '', 'waiting_seq', nextseq(),
+               'score', ch[2])
     enter_queue(c, s, ch[2], ch[3], ch[4])
     got = match_call(c, s, ch[3], 'requeue', ch[4])
   end

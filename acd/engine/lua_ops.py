@@ -260,8 +260,13 @@ local ch = redis.call('HMGET', ckey(c), 'state', 'service', 'seq', 'pagent')
 if not ch[1] then fail('unknown_call', 'call ' .. c .. ' is not in the ACD') end
 local pri = math.max(0, math.min(99, math.floor(tonumber(ARGV[3]) or 0)))
 local score = (1100 - effective(ch[2], pri)) * 1e12 + tonumber(ch[3])
-redis.call('HSET', ckey(c), 'priority', pri, 'score', fmt(score))
-if ch[1] ~= 'waiting' then return 0 end
+if ch[1] ~= 'waiting' then
+  -- reserved or connected: the new priority counts if the call goes back to its queue
+  redis.call('HSET', ckey(c), 'priority', pri)
+  return 0
+end
+-- waiting_seq: it waits with this score from now on (what the FIFO checks compare)
+redis.call('HSET', ckey(c), 'priority', pri, 'score', fmt(score), 'waiting_seq', nextseq())
 -- same sequence number: among calls of its new priority it keeps the time it entered
 redis.call('ZADD', qkey(ch[2], ch[4]), score, c)
 return position(c, ch[2], ch[4])
@@ -341,7 +346,7 @@ local function divert(c, s, h, why, kind, target, pos, now)
     local score = (1100 - (tonumber(redis.call('HGET', skey(target), 'pri') or '0') * 100 + pri)) * 1e12
                   + tonumber(h.seq)
     redis.call('HSET', ckey(c), 'service', target, 'pagent', '', 'score', string.format('%.0f', score),
-               'nosince', '', 'last_pos', '')
+               'nosince', '', 'last_pos', '', 'waiting_seq', nextseq())
     enter_queue(c, target, score, h.skills, '')
     notify(h.owner, 'type', 'moved', 'call', c, 'reason', why, 'from', s, 'service', target)
     match_call(c, target, h.skills, why, '')

@@ -13,6 +13,8 @@ BUSY = {"reserved": ("reserved", "ringing"), "connected": ("on_call",)}
 
 
 def _eligible(agent: dict, call: dict) -> bool:
+    if call.get("pagent"):
+        return True  # a personal-queue call needs no skill: it waits for that agent only
     have = json.loads(agent["skills"])
     return all(have.get(k, 0) >= v for k, v in json.loads(call["skills"]).items())
 
@@ -41,15 +43,25 @@ def check(eng, client, calls: list[str], agents: list[str], services: dict[str, 
 
     orders = {s: zset(k.service_agents(s)) for s in services}
     queues = {s: zset(k.queue(s)) for s in services}
+    personal = {a: zset(k.personal_queue(a)) for a in agents}
+
+    def queue_of(call: dict) -> dict[str, float]:
+        return personal[call["pagent"]] if call.get("pagent") else queues[call["service"]]
+
+    def serves(a: str, call: dict) -> bool:
+        """Could agent `a` take this call (ignoring skills)?"""
+        if call.get("pagent"):
+            return call["pagent"] == a
+        return a in orders[call["service"]]
 
     # one call per agent, one agent per call, and both sides agree
     holders: dict[str, str] = {}
     for cid, call in C.items():
         state = call["state"]
-        in_queue = cid in queues[call["service"]]
+        in_queue = cid in queue_of(call)
         assert in_queue == (state == "waiting"), (cid, state, in_queue)
         if state == "waiting":
-            assert queues[call["service"]][cid] == float(call["score"]), cid
+            assert queue_of(call)[cid] == float(call["score"]), cid
             continue
         agent = call["agent"]
         assert agent not in holders, f"agent {agent} holds {holders.get(agent)} and {cid}"
@@ -68,7 +80,7 @@ def check(eng, client, calls: list[str], agents: list[str], services: dict[str, 
         if call["state"] == "waiting":
             # nobody who could take a waiting call is idle
             for a, agent in A.items():
-                if agent["state"] == "available" and a in orders[s]:
+                if agent["state"] == "available" and serves(a, call):
                     assert not _eligible(agent, call), f"{cid} waits while {a} is available"
             continue
         a, rseq, score = call["agent"], int(call["reserved_seq"]), float(call["score"])
@@ -76,8 +88,10 @@ def check(eng, client, calls: list[str], agents: list[str], services: dict[str, 
         for other_id, other in C.items():
             if other["state"] != "waiting" or int(other["waiting_seq"]) >= rseq:
                 continue
-            if a in orders[other["service"]] and _eligible(A[a], other):
+            if serves(a, other) and _eligible(A[a], other):
                 assert float(other["score"]) > score, f"{a} took {cid} while {other_id} waited ahead"
+        if call.get("pagent"):
+            continue  # a personal-queue call has one agent: no strategy to check
         # strategy: no eligible agent, available since before the reservation, with a better key
         strategy = services[s]
         mine = _key(strategy, A[a], call, orders[s][a], call["state"] == "connected")

@@ -225,3 +225,13 @@ def test_personal_queue_call_falls_back_to_the_service_when_its_agent_is_gone(ma
     assert (d.call, d.reason, d.kind, d.target) == ("c1", "no_agent", "service", "s")
     assert eng.waiting("s") == ["c1"]
     assert eng.ready("a2") == "c1"
+
+
+def test_priority_changed_while_reserved_counts_when_the_call_goes_back(make_engine):
+    eng = make_engine(*one_service(agents=1))
+    eng.login("a1", ready=True)
+    eng.enqueue("c1", "s")  # reserved for a1 at once
+    assert eng.set_priority("c1", 9) == 0
+    eng.enqueue("c2", "s", priority=5)
+    eng.no_answer("c1", "a1", "released")
+    assert eng.waiting("s") == ["c1", "c2"]  # priority 9 now, ahead of c2

@@ -48,6 +48,23 @@ op = st.one_of(
     st.tuples(st.just("no_answer"), st.sampled_from(AGENTS), st.sampled_from(["released", "available"])),
     st.tuples(st.just("hangup"), st.integers(0, 1000)),
     st.tuples(st.just("reconcile")),
+    st.tuples(st.just("personal"), st.sampled_from(sorted(SERVICES)), st.sampled_from(AGENTS), st.integers(0, 3)),
+    st.tuples(st.just("priority"), st.integers(0, 1000), st.integers(0, 5)),
+    st.tuples(st.just("callback"), st.integers(0, 1000)),
+    st.tuples(st.just("callback_failed"), st.sampled_from(AGENTS)),
+    st.tuples(
+        st.just("batch"),
+        st.lists(
+            st.one_of(
+                st.tuples(st.just("ready"), st.sampled_from(AGENTS)),
+                st.tuples(st.just("enqueue"), st.sampled_from(sorted(SERVICES)), st.integers(0, 3)),
+                st.tuples(st.just("answer"), st.sampled_from(AGENTS)),
+                st.tuples(st.just("end"), st.sampled_from(AGENTS)),
+            ),
+            min_size=1,
+            max_size=6,
+        ),
+    ),
 )
 
 
@@ -84,14 +101,17 @@ class AcdMachine(RuleBasedStateMachine):
         for a in sorted(ready):
             self.eng.login(a, ready=True)
 
+    def _new_call(self) -> str:
+        with self.lock:
+            cid = f"c{len(self.calls)}"
+            self.calls.append(cid)
+        return cid
+
     def _do(self, eng: AcdEngine, o: tuple) -> None:
         kind = o[0]
         try:
             if kind == "enqueue":
-                with self.lock:
-                    cid = f"c{len(self.calls)}"
-                    self.calls.append(cid)
-                eng.enqueue(cid, o[1], priority=o[2], skills=o[3])
+                eng.enqueue(self._new_call(), o[1], priority=o[2], skills=o[3])
             elif kind == "agent":
                 action, a = o[1], o[2]
                 {
@@ -111,7 +131,33 @@ class AcdMachine(RuleBasedStateMachine):
                     eng.no_answer(call, o[1], agent_state_after=o[2])
             elif kind == "hangup":
                 if self.calls:
-                    eng.hangup(self.calls[o[1] % len(self.calls)])
+                    eng.hangup(self.calls[o[1] % len(self.calls)], force=True)
+            elif kind == "personal":
+                eng.enqueue(self._new_call(), o[1], priority=o[3], agent_queue=o[2])
+            elif kind == "priority":
+                if self.calls:
+                    eng.set_priority(self.calls[o[1] % len(self.calls)], o[2])
+            elif kind == "callback":
+                if self.calls:
+                    eng.request_callback(self.calls[o[1] % len(self.calls)], ["+15550001", "+15550002"])
+            elif kind == "callback_failed":
+                call = eng.agent(o[1]).get("call")
+                if call:
+                    eng.callback_failed(call, o[1])
+            elif kind == "batch":
+                b = eng.batch()
+                for sub in o[1]:
+                    if sub[0] == "ready":
+                        b.ready(sub[1])
+                    elif sub[0] == "enqueue":
+                        b.enqueue(self._new_call(), sub[1], priority=sub[2])
+                    elif sub[0] == "answer":
+                        call = eng.agent(sub[1]).get("call")
+                        if call:
+                            b.answered(call, sub[1])
+                    else:
+                        b.end_call(sub[1])
+                b.execute()  # refused events come back as errors in their places
             else:
                 eng.reconcile(now=time.time() + 3600)
         except AcdError:
