@@ -134,13 +134,20 @@ class AcdEngine:
         its new peers. Returns its new position (0 when it is not waiting)."""
         return int(self._run(self._set_priority, call_id, priority))
 
-    def request_callback(self, call_id: str, destinations: list[str], *, last_time: float | None = None) -> int:
+    def request_callback(
+        self,
+        call_id: str,
+        destinations: list[str],
+        *,
+        last_time: float | None = None,
+        profile: Mapping[str, str] | None = None,
+    ) -> int:
         """The waiting call becomes a callback at the same place: when an agent is reserved for it,
         one dial request per attempt goes to the originate stream, to destinations in order
         (callback_attempts each). The caller may hang up. Returns its position."""
         dests = [d for d in destinations if d]
         last = "" if last_time is None else str(int(last_time * 1000))
-        return int(self._run(self._callback, call_id, json.dumps(dests), last))
+        return int(self._run(self._callback, call_id, json.dumps(dests), last, json.dumps(dict(profile or {}))))
 
     def ringing(self, call_id: str, agent: str) -> None:
         """The owner started ringing the reserved agent."""
@@ -166,13 +173,22 @@ class AcdEngine:
         res = self._run(self._call, call_id, agent, "no_answer", "available")
         return Requeued(call_id, agent, _s(res[0]) or None, _s(res[1]) or None, _s(res[2]) or "")
 
-    def hangup(self, call_id: str, *, abandon_to: str = "", force: bool = False) -> Removal:
+    def hangup(
+        self,
+        call_id: str,
+        *,
+        abandon_to: str = "",
+        force: bool = False,
+        profile: Mapping[str, str] | None = None,
+    ) -> Removal:
         """The caller left (abandon) or the call ended: removed from the ACD; a reserved agent is freed.
 
         abandon_to: the caller's number; a waiting call of a service that calls back abandoned
-        callers then stays at its place as a callback. A callback stays until made unless `force`.
+        callers then stays at its place as a callback, keeping `profile` (the call profile, for the
+        agent and the dialer). A callback stays until made unless `force`.
         """
-        pos, wait_ms, state, outcome = self._run(self._hangup, call_id, abandon_to, "1" if force else "")
+        args = (call_id, abandon_to, "1" if force else "", json.dumps(dict(profile or {})))
+        pos, wait_ms, state, outcome = self._run(self._hangup, *args)
         return Removal(int(pos), int(wait_ms) / 1000, _s(state), _s(outcome))
 
     abandon = hangup
@@ -295,6 +311,11 @@ class AcdEngine:
 
     def ack_originate(self, message_id: str, *, group: str = "dialers") -> None:
         self.client.xack(self.keys.originate, group, message_id)
+
+    def callback_profile(self, call_id: str) -> dict[str, str]:
+        """The call profile kept with a callback (for the agent's screen and the dialer); {} if none."""
+        raw = self.client.hget(self.keys.call(call_id), "profile")
+        return json.loads(_s(raw)) if raw else {}
 
     def epoch(self) -> str | None:
         """Changes when Redis lost the live state and it was configured again: owners then re-publish."""

@@ -135,7 +135,7 @@ end
 # ARGV: prefix, call, abandon callback destination ('' for none), force ('1': end a callback too)
 # -> {position (0 unless waiting), wait ms, state before, outcome: removed|callback}
 _OP_HANGUP = r"""
-local function op_hangup(c, abandon_to, force)
+local function op_hangup(c, abandon_to, force, profile)
 abandon_to, force = abandon_to or '', force or ''
 local ch = redis.call('HMGET', ckey(c), 'state', 'agent', 'service', 'entered_at', 'pagent', 'kind')
 if not ch[1] then fail('unknown_call', 'call ' .. c .. ' is not in the ACD') end
@@ -149,7 +149,7 @@ end
 if ch[1] == 'waiting' then
   if abandon_to ~= '' and redis.call('HGET', skey(s), 'cb_aband') == '1' then
     redis.call('HSET', ckey(c), 'kind', 'callback', 'owner', '', 'cb', cjson.encode({abandon_to}),
-               'cb_idx', 0, 'cb_try', 0, 'cb_last', '', 'abandoned', 1)
+               'cb_idx', 0, 'cb_try', 0, 'cb_last', '', 'abandoned', 1, 'profile', profile or '{}')
     return {pos, wait, 'waiting', 'callback'}
   end
   drop(c, s, pagent)
@@ -192,9 +192,10 @@ ENQUEUE = COMMON + _OPS + "return enqueue_one(ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 AGENT_ACTION = COMMON + _OPS + "return op_agent(ARGV[2], ARGV[3], ARGV[4], ARGV[5])"
 # ARGV: prefix, call, agent, action (ringing|answered|no_answer), agent state after no answer
 CALL_ACTION = COMMON + _OPS + "return op_call(ARGV[2], ARGV[3], ARGV[4], ARGV[5])"
-# ARGV: prefix, call, abandon callback destination ('' for none), force ('1': end a callback too)
+# ARGV: prefix, call, abandon callback destination ('' for none), force ('1': end a callback too),
+# the call profile json (kept with an abandoned caller's callback)
 # -> {position (0 unless waiting), wait ms, state before, outcome: removed|callback}
-HANGUP = COMMON + _OPS + "return op_hangup(ARGV[2], ARGV[3], ARGV[4])"
+HANGUP = COMMON + _OPS + "return op_hangup(ARGV[2], ARGV[3], ARGV[4], ARGV[5])"
 # ARGV: prefix, agent, 'wrap_up'|'available'
 END_CALL = COMMON + _OPS + "return op_end(ARGV[2], ARGV[3])"
 
@@ -273,7 +274,8 @@ return position(c, ch[2], ch[4])
 """
 )
 
-# ARGV: prefix, call, destinations json list, last time to initiate (ms epoch, '' none) -> position
+# ARGV: prefix, call, destinations json list, last time to initiate (ms epoch, '' none), the call
+# profile json (for the agent and the dialer when the callback is made) -> position
 CALLBACK = (
     COMMON
     + r"""
@@ -286,7 +288,7 @@ end
 local dests = cjson.decode(ARGV[3])
 if #dests == 0 then fail('invalid_callback', 'a callback needs at least one destination') end
 redis.call('HSET', ckey(c), 'kind', 'callback', 'owner', '', 'cb', ARGV[3], 'cb_idx', 0, 'cb_try', 0,
-           'cb_last', ARGV[4])
+           'cb_last', ARGV[4], 'profile', ARGV[5] or '{}')
 return position(c, ch[2], ch[3])
 """
 )
@@ -308,7 +310,7 @@ local fields = {'service', s, 'priority', r.priority or 0, 'score', r.score, 'se
                 'entered_at', r.entered_at, 'skills', r.skills or '{}', 'owner', r.owner or '',
                 'waiting_seq', seq, 'kind', r.kind or 'call', 'pagent', r.pagent or ''}
 if r.kind == 'callback' then
-  for _, f in ipairs({'cb', 'cb_idx', 'cb_try', 'cb_last'}) do
+  for _, f in ipairs({'cb', 'cb_idx', 'cb_try', 'cb_last', 'profile'}) do
     table.insert(fields, f); table.insert(fields, r[f] or '')
   end
 end

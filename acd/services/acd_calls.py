@@ -113,7 +113,7 @@ def call_no_answer(*, call_id: str, agent: str, agent_state_after: str | None = 
         notifier.publish(eng, agents=[agent, got or ""], services=[service])
 
 
-def call_hangup(*, call_id: str, abandon_to: str = "") -> Removal:
+def call_hangup(*, call_id: str, abandon_to: str = "", profile: Mapping[str, str] | None = None) -> Removal:
     """The caller's leg ended. Waiting or reserved: an abandon, with its position and wait; with
     `abandon_to` (the caller's number) a service that calls back abandoned callers keeps the place
     as a callback. A callback the caller asked for stays until it is made."""
@@ -122,7 +122,8 @@ def call_hangup(*, call_id: str, abandon_to: str = "") -> Removal:
         call = eng.call(call_id)
         if not call:
             raise AcdError(f"call {call_id} is not in the ACD", "unknown_call")
-        removal = eng.hangup(call_id, abandon_to=abandon_to)
+        kept = {**(profile or {}), "Call Type": "Abandoned", "Call Back Time": ""} if abandon_to else None
+        removal = eng.hangup(call_id, abandon_to=abandon_to, profile=kept)
         service = call.get("service", "")
         if removal.outcome == "callback" and call.get("kind") != "callback":
             _event(
@@ -164,8 +165,15 @@ def call_ended(*, agent: str, wrap_up: bool = False) -> str | None:
 # callbacks ---------------------------------------------------------------------------------
 
 
-def callback_requested(*, call_id: str, destinations: list[str], last_time: datetime | None = None) -> int:
-    """The waiting caller asked to be called back: the call keeps its place as a callback.
+def callback_requested(
+    *,
+    call_id: str,
+    destinations: list[str],
+    last_time: datetime | None = None,
+    profile: Mapping[str, str] | None = None,
+) -> int:
+    """The waiting caller asked to be called back: the call keeps its place as a callback, with
+    its profile (for the agent and the dialer).
 
     Returns its position. Raises AcdError (invalid_transition when it is not waiting,
     invalid_callback without a destination, unknown_call).
@@ -173,7 +181,9 @@ def callback_requested(*, call_id: str, destinations: list[str], last_time: date
     eng = notifier.engine()
     with transaction.atomic():
         service = eng.call(call_id).get("service", "")
-        position = eng.request_callback(call_id, destinations, last_time=last_time.timestamp() if last_time else None)
+        position = eng.request_callback(
+            call_id, destinations, last_time=last_time.timestamp() if last_time else None, profile=profile
+        )
         _event(
             AcdEventKind.CALLBACK_REQUESTED,
             call_id,

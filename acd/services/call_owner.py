@@ -124,13 +124,16 @@ class CallOwner:
             service = (profile.get("Service") or "").strip()
             if not service or self.queue(call_id, service, profile) != "queued":
                 return False
+        # Call Back Time: when the caller asked (empty marks an abandoned caller's callback)
+        fields = {"Call Type": "Callback", "Call Back Time": now.strftime("%H:%M:%S")}
+        kept = {**self.profiles.get(call_id, profile), **fields}
         try:
-            acd_calls.callback_requested(call_id=call_id, destinations=destinations, last_time=last)
+            acd_calls.callback_requested(call_id=call_id, destinations=destinations, last_time=last, profile=kept)
         except AcdError as exc:
             log.info("callback for %s refused: %s", call_id, exc.reason)
             return False
         self.refresh(call_id)
-        self._update(call_id, {"Call Type": "Callback"})
+        self._update(call_id, fields)
         return True
 
     def ringing(self, call_id: str, agent: str) -> None:
@@ -153,7 +156,7 @@ class CallOwner:
         """The caller's leg ended: an abandon (a callback on ANI when the service says so)."""
         profile = self.profiles.get(call_id, {})
         if self.engine.call(call_id):
-            acd_calls.call_hangup(call_id=call_id, abandon_to=profile.get("ANI", ""))
+            acd_calls.call_hangup(call_id=call_id, abandon_to=profile.get("ANI", ""), profile=profile)
         self.forget(call_id)
 
     # messages and recovery ------------------------------------------------------------------

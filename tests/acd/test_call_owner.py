@@ -121,8 +121,10 @@ def test_callback_request_keeps_the_place(acd):
     p = profile(**{"Call Back Destination": "+15550001", "Alternative Call Back Destination 1": "+15550002"})
     owner.track("c1", p)
     assert owner.request_callback("c1", p) is True
-    assert p["Call Type"] == "Callback"
+    assert p["Call Type"] == "Callback" and len(p["Call Back Time"]) == 8
     owner.hangup("c1")
+    kept = notifier.engine().callback_profile("c1")  # for the agent and the dialer
+    assert kept["Call Back Destination"] == "+15550001" and kept["Call Type"] == "Callback"
     assert notifier.engine().waiting("Sales") == ["c0", "c1"]
     assert notifier.engine().call("c1")["cb"] == '["+15550001", "+15550002"]'
     with pytest.raises(ValueError, match="Last Time To Initiate Callback"):
@@ -210,3 +212,20 @@ def test_sync_after_redis_lost_the_state_restores_agents(acd):
     drop(acd["client"], acd["prefix"])
     sync_live_config()
     assert notifier.engine().agent("1001")["state"] == "available"
+
+
+@pytest.mark.django_db
+def test_abandoned_caller_keeps_the_profile_for_the_callback(acd):
+    from acd.models import Service
+
+    Service.objects.filter(name="Sales").update(callback_abandoned=True)
+    acd["sync"]()
+    owner = CallOwner("mw-1", tz=UTC)
+    agent_states.agent_login(agent=acd["agents"][0])
+    p = profile(**{"Customer Number": "1001"})
+    owner.track("c1", p)
+    owner.queue("c1", "Sales", p)
+    owner.hangup("c1")
+    kept = notifier.engine().callback_profile("c1")
+    assert (kept["Customer Number"], kept["Call Type"], kept["Call Back Time"]) == ("1001", "Abandoned", "")
+    assert notifier.engine().call("c1")["cb"] == '["+15551230000"]'
