@@ -258,7 +258,7 @@ def supervise_queues(*, now: float | None = None) -> list[Diversion]:
                 _event(
                     _DIVERSION_KIND[d.reason],
                     d.call,
-                    name,
+                    name or (d.target if d.kind == "service" else ""),
                     position=d.position or None,
                     wait_seconds=d.wait_s,
                     data={"destination_kind": d.kind, "destination": d.target},

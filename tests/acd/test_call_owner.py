@@ -229,3 +229,18 @@ def test_abandoned_caller_keeps_the_profile_for_the_callback(acd):
     kept = notifier.engine().callback_profile("c1")
     assert (kept["Customer Number"], kept["Call Type"], kept["Call Back Time"]) == ("1001", "Abandoned", "")
     assert notifier.engine().call("c1")["cb"] == '["+15551230000"]'
+
+
+@pytest.mark.django_db
+def test_personal_queue_call_of_an_absent_agent_falls_back_with_history(acd):
+    from acd.models import AcdEvent
+
+    owner = CallOwner("mw-1", tz=UTC)
+    owner.queue("c1", "Sales", profile(**{"Agent Queue": "1002"}))  # 1002 is not logged in
+    now = time.time()
+    assert acd_calls.supervise_queues(now=now) == []  # the no-agent wait starts
+    [d] = acd_calls.supervise_queues(now=now + 31)
+    assert (d.reason, d.kind, d.target) == ("no_agent", "service", "Sales")
+    row = AcdEvent.objects.get(call_id="c1", kind="no_agent")
+    assert row.service == "Sales"
+    assert notifier.engine().waiting("Sales") == ["c1"]
