@@ -1,83 +1,23 @@
-"""The ACD engine: every event is one atomic Lua script (lua_ops.py) over the live state in Redis."""
+"""The ACD engine: every event is one atomic Lua script (lua_ops.py, lua_rules.py) over the live state in Redis."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import redis
 
-from acd.engine import lua_ops
+from acd.engine import lua_ops, lua_rules
+from acd.engine.batch import AcdBatch
 from acd.engine.errors import AcdError, from_redis_message
 from acd.engine.keys import Keys
+from acd.engine.results import Diversion, EnqueueResult, Removal, Requeued, decode_str, enqueue_result
 
 AfterNoAnswer = Literal["released", "available"]
 
 
-@dataclass(frozen=True)
-class EnqueueResult:
-    """status: "queued" | "no_agents" | "full" | "unknown_service"; agent: reserved at once, if any.
-
-    score and entered_at (ms, Redis time) are what the owner keeps to re-publish the call at its
-    place after a Redis restart (restore()).
-    """
-
-    status: str
-    agent: str | None = None
-    score: str = ""
-    entered_at: int = 0
-
-
-@dataclass(frozen=True)
-class Removal:
-    """What history needs of a call that left (or, as a callback, stayed in) the ACD.
-
-    position: 1-based, 0 if it was not waiting; state: its state before (waiting, reserved,
-    connected); outcome: "removed", or "callback" when it keeps its place as a callback.
-    """
-
-    position: int
-    wait_s: float
-    state: str
-    outcome: str = "removed"
-
-
-@dataclass(frozen=True)
-class Diversion:
-    """A call that supervise() took out of its queue.
-
-    reason: "overflowed" (maximum queue time), "no_agent" (no logged-in agent could take it for the
-    no-agent timer), "expired" (a callback past its last time). kind/target: where it goes; for
-    kind "service" the ACD already queued it there, anything else the owner routes.
-    """
-
-    call: str
-    reason: str
-    position: int
-    wait_s: float
-    kind: str
-    target: str
-
-
-@dataclass(frozen=True)
-class Requeued:
-    """A reservation that ended without an answer: the call went back to its place.
-
-    got: agent now reserved for the call; other: call now reserved for the agent; callback:
-    "retry" | "exhausted" (a callback with no attempt left was dropped) | "" for other calls.
-    """
-
-    call: str
-    agent: str
-    got: str | None = None
-    other: str | None = None
-    callback: str = ""
-
-
-def _s(value: Any) -> Any:
-    return value.decode() if isinstance(value, bytes) else value
+_s = decode_str
 
 
 class AcdEngine:
@@ -94,10 +34,10 @@ class AcdEngine:
         self._end = client.register_script(lua_ops.END_CALL)
         self._reconcile = client.register_script(lua_ops.RECONCILE)
         self._events = client.register_script(lua_ops.EVENTS)
-        self._set_priority = client.register_script(lua_ops.SET_PRIORITY)
-        self._callback = client.register_script(lua_ops.CALLBACK)
-        self._restore = client.register_script(lua_ops.RESTORE)
-        self._supervise = client.register_script(lua_ops.SUPERVISE)
+        self._set_priority = client.register_script(lua_rules.SET_PRIORITY)
+        self._callback = client.register_script(lua_rules.CALLBACK)
+        self._restore = client.register_script(lua_rules.RESTORE)
+        self._supervise = client.register_script(lua_rules.SUPERVISE)
 
     def _run(self, script: Any, *args: Any) -> Any:
         try:
@@ -127,7 +67,7 @@ class AcdEngine:
         agent_queue: an agent number: the call waits in that agent's personal queue.
         """
         skills_json = json.dumps(dict(skills), sort_keys=True) if skills else "{}"
-        return _enqueue_result(self._run(self._enqueue, call_id, service, priority, skills_json, owner, agent_queue))
+        return enqueue_result(self._run(self._enqueue, call_id, service, priority, skills_json, owner, agent_queue))
 
     def set_priority(self, call_id: str, priority: int) -> int:
         """Change the call's priority (0-99); a waiting call moves, keeping its time entered among
@@ -380,82 +320,4 @@ class AcdEngine:
             yield batch
 
 
-def _enqueue_result(res: Any) -> EnqueueResult:
-    if len(res) < 2:
-        return EnqueueResult(_s(res[0]))
-    return EnqueueResult(_s(res[0]), _s(res[1]) or None, _s(res[2]), int(res[3]))
-
-
-class AcdBatch:
-    """Events run in one script call, in order, each atomic on its own (a refused one changes
-    nothing and gives its typed error in its place; the others go on).
-
-    For a process that owns many calls: the events of the same moment (calls arriving, agents
-    ready, answers) cost one round trip and one script start instead of one each. execute()
-    returns one result per event, as the single methods return them (or the exception).
-    """
-
-    def __init__(self, engine: AcdEngine) -> None:
-        self.engine = engine
-        self.args: list[Any] = []
-        self.decoders: list[Any] = []
-
-    def __len__(self) -> int:
-        return len(self.decoders)
-
-    def _add(self, name: str, args: list[Any], decode: Any) -> AcdBatch:
-        self.args += [name, len(args), *args]
-        self.decoders.append(decode)
-        return self
-
-    def enqueue(
-        self,
-        call_id: str,
-        service: str,
-        *,
-        priority: int = 0,
-        skills: Mapping[str, int] | None = None,
-        owner: str = "",
-        agent_queue: str = "",
-    ) -> AcdBatch:
-        skills_json = json.dumps(dict(skills), sort_keys=True) if skills else "{}"
-        return self._add("enqueue", [call_id, service, priority, skills_json, owner, agent_queue], _enqueue_result)
-
-    def ready(self, agent: str) -> AcdBatch:
-        return self._add("agent", ["ready", agent, "", ""], lambda r: _s(r) or None)
-
-    def release(self, agent: str, code: str = "") -> AcdBatch:
-        return self._add("agent", ["release", agent, code, ""], lambda r: None)
-
-    def ringing(self, call_id: str, agent: str) -> AcdBatch:
-        return self._add("call", [call_id, agent, "ringing", ""], lambda r: None)
-
-    def answered(self, call_id: str, agent: str) -> AcdBatch:
-        return self._add("call", [call_id, agent, "answered", ""], lambda r: None)
-
-    def end_call(self, agent: str, *, wrap_up: bool = False) -> AcdBatch:
-        return self._add("end", [agent, "wrap_up" if wrap_up else "available"], lambda r: _s(r) or None)
-
-    def hangup(self, call_id: str, *, abandon_to: str = "") -> AcdBatch:
-        return self._add(
-            "hangup",
-            [call_id, abandon_to, ""],
-            lambda r: Removal(int(r[0]), int(r[1]) / 1000, _s(r[2]), _s(r[3])),
-        )
-
-    def execute(self) -> list[Any]:
-        if not self.decoders:
-            return []
-        res = self.engine._run(self.engine._events, *self.args)
-        out: list[Any] = []
-        for raw, decode in zip(res, self.decoders, strict=True):
-            text = _s(raw)
-            if isinstance(text, str) and text.startswith("!"):
-                out.append(from_redis_message(text[1:]) or AcdError(text[1:]))
-            else:
-                out.append(decode(raw))
-        self.args, self.decoders = [], []
-        return out
-
-
-__all__ = ["AcdBatch", "AcdEngine", "AcdError", "Diversion", "EnqueueResult", "Removal", "Requeued"]
+__all__ = ["AcdEngine", "AcdError", "Diversion", "EnqueueResult", "Removal", "Requeued"]
