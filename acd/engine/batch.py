@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from acd.engine.errors import AcdError, from_redis_message
-from acd.engine.results import Removal, enqueue_result
+from acd.engine.results import Removal, encode_skills, enqueue_result
 from acd.engine.results import decode_str as _s
 
 if TYPE_CHECKING:
@@ -46,7 +45,7 @@ class AcdBatch:
         owner: str = "",
         agent_queue: str = "",
     ) -> AcdBatch:
-        skills_json = json.dumps(dict(skills), sort_keys=True) if skills else "{}"
+        skills_json = encode_skills(skills)
         return self._add("enqueue", [call_id, service, priority, skills_json, owner, agent_queue], enqueue_result)
 
     def ready(self, agent: str) -> AcdBatch:

@@ -12,7 +12,15 @@ from acd.engine import lua_ops, lua_rules
 from acd.engine.batch import AcdBatch
 from acd.engine.errors import AcdError, from_redis_message
 from acd.engine.keys import Keys
-from acd.engine.results import Diversion, EnqueueResult, Removal, Requeued, decode_str, enqueue_result
+from acd.engine.results import (
+    Diversion,
+    EnqueueResult,
+    Removal,
+    Requeued,
+    decode_str,
+    encode_skills,
+    enqueue_result,
+)
 
 AfterNoAnswer = Literal["released", "available"]
 
@@ -66,7 +74,7 @@ class AcdEngine:
         owner: the process that owns the call; it gets messages on its stream (owner_messages()).
         agent_queue: an agent number: the call waits in that agent's personal queue.
         """
-        skills_json = json.dumps(dict(skills), sort_keys=True) if skills else "{}"
+        skills_json = encode_skills(skills)
         return enqueue_result(self._run(self._enqueue, call_id, service, priority, skills_json, owner, agent_queue))
 
     def set_priority(self, call_id: str, priority: int) -> int:

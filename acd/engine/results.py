@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+
+def encode_skills(skills: Mapping[str, int] | None) -> str:
+    """Required skills as the scripts take them: JSON with sorted keys, "{}" for none."""
+    return json.dumps(dict(skills), sort_keys=True) if skills else "{}"
 
 
 def decode_str(value: Any) -> Any:
