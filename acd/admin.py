@@ -13,6 +13,7 @@ from acd.models import (
     Agent,
     AgentSkill,
     CallProfileField,
+    CallRecord,
     Group,
     Service,
     ServiceGroup,
@@ -188,4 +189,23 @@ class SystemSettingsAdmin(ServiceModelAdmin):
         return super().has_add_permission(request) and not SystemSettings.objects.exists()
 
     def has_delete_permission(self, request: HttpRequest, obj: SystemSettings | None = None) -> bool:
+        return False
+
+
+@admin.register(CallRecord)
+class CallRecordAdmin(admin.ModelAdmin):
+    """Read-only: records are written by the processes that handle calls."""
+
+    list_display = ["started_at", "call_id", "ani", "dnis", "service", "agent", "outcome", "sip_status"]
+    list_filter = ["outcome", "direction", "service"]
+    search_fields = ["call_id", "ani", "dnis", "sw_call_guid"]
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -5,7 +5,7 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
-from acd.models import DNIS, IRN, Agent, CallProfileField, Group, Service, Skill, SystemSettings
+from acd.models import DNIS, IRN, AcdEvent, Agent, CallProfileField, CallRecord, Group, Service, Skill, SystemSettings
 from ccweb.api.base import ServiceModelSerializer
 
 
@@ -140,3 +140,37 @@ class SystemMiscSerializer(ServiceModelSerializer):
         model = SystemSettings
         fields = ["music_on_hold", "default_language"]
         extra_kwargs = {"music_on_hold": {"allow_null": True, "required": False}}
+
+
+class AcdEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AcdEvent
+        fields = ["at", "kind", "service", "agent", "position", "wait_seconds", "data"]
+
+
+class CallRecordSerializer(serializers.ModelSerializer):
+    acd_events = AcdEventSerializer(many=True, read_only=True, help_text="The ACD's events of this call, in order.")
+
+    class Meta:
+        model = CallRecord
+        fields = [
+            "id",
+            "call_id",
+            "sw_call_guid",
+            "direction",
+            "ani",
+            "dnis",
+            "irn",
+            "service",
+            "agent",
+            "owner",
+            "started_at",
+            "ended_at",
+            "outcome",
+            "sip_status",
+            "reason",
+            "profile",
+            "trace",
+            "acd_events",
+        ]
+        read_only_fields = fields

@@ -1,12 +1,12 @@
 """Routing and ACD endpoints: thin viewsets over the serializers and the service layer."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics
+from rest_framework import generics, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
 from acd import selectors
 from acd.api import filters, serializers
-from acd.models import DNIS, IRN, Agent, CallProfileField, Group, Service, Skill, SystemSettings
+from acd.models import DNIS, IRN, Agent, CallProfileField, CallRecord, Group, Service, Skill, SystemSettings
 from ccweb.api.base import ServiceModelViewSet
 
 
@@ -84,3 +84,15 @@ class SystemMiscView(generics.RetrieveUpdateAPIView):
 
     def get_object(self) -> SystemSettings:
         return selectors.system_settings()
+
+
+@extend_schema(tags=["call records"])
+class CallRecordViewSet(viewsets.ReadOnlyModelViewSet):
+    """Cradle-to-grave records of calls: the final profile, the script's trace and the ACD's events."""
+
+    queryset = CallRecord.objects.all()
+    serializer_class = serializers.CallRecordSerializer
+    filterset_class = filters.CallRecordFilter
+    search_fields = ["call_id", "ani", "dnis", "sw_call_guid"]
+    ordering_fields = ["started_at", "ended_at"]
+    ordering = ["-started_at", "-id"]

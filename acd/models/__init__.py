@@ -1,4 +1,5 @@
 from acd.models.agents import Agent, AgentSkill, Group, Skill
+from acd.models.calls import CallOutcome, CallRecord
 from acd.models.destinations import DestinationKind
 from acd.models.history import AcdEvent, AcdEventKind
 from acd.models.profile import CallProfileField, DataType, FieldKind
@@ -10,7 +11,9 @@ __all__ = [
     "AcdEventKind",
     "Agent",
     "AgentSkill",
+    "CallOutcome",
     "CallProfileField",
+    "CallRecord",
     "DNIS",
     "DataType",
     "DestinationKind",
