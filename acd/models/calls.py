@@ -11,9 +11,9 @@ class CallOutcome(models.TextChoices):
     ACTIVE = "active", "in progress"
     COMPLETED = "completed"
     ABANDONED = "abandoned", "abandoned (caller hung up first)"
-    REJECTED = "rejected", "rejected (no IRN for the number)"
+    REJECTED = "rejected"  # refused at once, e.g. 404: no IRN for the number
     FAILED = "failed", "failed (our error; the caller heard the apology)"
-    ENDED_BY_FAILURE = "ended_by_failure", "ended by failure (its media process died)"
+    ENDED_BY_FAILURE = "ended_by_failure"  # its media process died
 
 
 class CallRecord(models.Model):
