@@ -1,0 +1,125 @@
+"""A live inbound call from its decision to the end of its script (the live twin of simulate.py).
+
+The media worker supplies the caller's media leg (a CallControl over pjsua2) and its CallOwner;
+this runs what the IRN decided — the script with the real SQL gateway and the live ACD, a queue,
+a transfer or a hang-up — and keeps the call record. The record is closed by `finish_call` when
+the caller's leg ends, whatever happened before (queued calls end later than their script).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from acd.models import CallProfileField
+from acd.services import call_records
+from acd.services.call_owner import CallOwner, LiveAcdPort
+from acd.services.inbound import Decision
+from scripts_app.engine.context import CallContext
+from scripts_app.engine.interpreter import run_script
+from scripts_app.engine.ports import CallControl
+from scripts_app.runtime.loader import PublishedScriptLoader
+from scripts_app.runtime.sql_port import GatewaySqlPort
+
+
+@dataclass
+class LiveCall:
+    """What the media worker keeps of a call it handles."""
+
+    decision: Decision
+    context: CallContext | None = None
+    outcome: str = ""  # queued, transferred, hung_up, completed, fallback, rejected
+
+    @property
+    def call_id(self) -> str:
+        return self.decision.call_id
+
+    @property
+    def profile(self) -> dict[str, str]:
+        return self.context.profile if self.context else self.decision.profile
+
+
+async def start_call(decision: Decision, media: CallControl, owner: CallOwner) -> LiveCall:
+    """Open the call's record and run its destination; returns once the caller has been handed on
+    (queued, transferred), hung up, or the script ended. A rejected call is recorded and returned
+    at once: the media worker answers it with decision.sip_status."""
+    call = LiveCall(decision)
+    if decision.kind == "reject":
+        await asyncio.to_thread(
+            call_records.rejected_call,
+            call_id=decision.call_id,
+            profile=decision.profile,
+            owner=owner.id,
+            sip_status=decision.sip_status,
+            reason=decision.reason,
+        )
+        call.outcome = "rejected"
+        return call
+    await asyncio.to_thread(
+        call_records.call_started,
+        call_id=decision.call_id,
+        profile=decision.profile,
+        owner=owner.id,
+        irn=decision.irn,
+    )
+    owner.track(decision.call_id, decision.profile)
+    if decision.kind == "script":
+        call.context = await _context(decision, media, owner)
+        call.outcome = await run_script(decision.graph, call.context, name=decision.target)
+    elif decision.kind == "service":
+        status = await LiveAcdPort(owner).queue_to_service(decision.call_id, decision.target, decision.profile)
+        if status == "queued":
+            call.outcome = "queued"
+        else:  # nobody can take it and no script decides: the caller is told and the call ends
+            await media.hangup()
+            call.outcome = "hung_up"
+    elif decision.kind == "device":
+        call.outcome = "transferred" if await media.transfer(decision.target) else "hung_up"
+    else:
+        await media.hangup()
+        call.outcome = "hung_up"
+    if call.outcome == "queued":
+        await media.start_music_on_hold()
+    return call
+
+
+async def _context(decision: Decision, media: CallControl, owner: CallOwner) -> CallContext:
+    field_types = await asyncio.to_thread(lambda: dict(CallProfileField.objects.values_list("name", "data_type")))
+    return CallContext(
+        call_id=decision.call_id,
+        profile=decision.profile,
+        media=media,
+        sql=GatewaySqlPort(),
+        acd=LiveAcdPort(owner),
+        field_types=field_types,
+        scripts=PublishedScriptLoader(),
+        fallback_service=decision.fallback_service,
+    )
+
+
+async def finish_call(call: LiveCall, owner: CallOwner, *, sip_status: int | None = None, reason: str = "") -> None:
+    """The caller's leg ended: the call leaves the ACD (an abandon if it was still waiting) and its
+    record gets the final profile and the script's trace."""
+    if call.outcome == "rejected":
+        return
+    was_in_acd = call.call_id in owner.records
+    outcome: str  # a CallOutcome value
+    await asyncio.to_thread(owner.hangup, call.call_id)
+    if call.outcome == "fallback" and not was_in_acd:
+        outcome = "failed"
+    elif call.profile.get("Call Type") == "Callback":
+        outcome, reason = "completed", reason or "callback requested"
+    elif was_in_acd and call.profile.get("Agent Number", "") == "":
+        outcome = "abandoned"
+    else:
+        outcome = "completed"
+    trace = [step.as_dict() for step in call.context.trace] if call.context else []
+    await asyncio.to_thread(
+        call_records.call_finished,
+        call_id=call.call_id,
+        outcome=outcome,
+        profile=call.profile,
+        trace=trace,
+        sip_status=sip_status,
+        reason=reason,
+    )
