@@ -1,0 +1,307 @@
+"""The SIP front: the generated Kamailio configuration, and real Kamailio with sipp children behind it."""
+
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from media_worker import sipfront
+from tests.media_worker import sipfront_helpers as helpers
+
+needs_sip_tools = pytest.mark.skipif(
+    not (helpers.kamailio_available() and helpers.sipp_binary()), reason="kamailio and sipp are installed by install.sh"
+)
+
+
+# ----- settings and rendering (plain Python) -----
+
+
+def test_defaults_are_one_local_child_per_cpu_on_5060_all_interfaces(tmp_path):
+    front = sipfront.front_from_env({}, var_dir=tmp_path, cpu_count=3)
+
+    assert front.children == ("sip:127.0.0.1:5081", "sip:127.0.0.1:5082", "sip:127.0.0.1:5083")
+    assert (front.port, front.listen) == (5060, None)
+    assert front.config_path == tmp_path / "kamailio.cfg"
+    assert "port=5060" in sipfront.render_config(front)
+    assert "listen=" not in sipfront.render_config(front)
+
+
+def test_environment_sets_port_listen_children_and_other_hosts(tmp_path):
+    env = {
+        "CCWEB_SIP_PORT": "5070",
+        "CCWEB_SIP_LISTEN": "10.1.2.3",
+        "CCWEB_MEDIA_PROCESSES": "2",
+        "CCWEB_MEDIA_BASE_PORT": "6000",
+        "CCWEB_MEDIA_HOSTS": "10.1.2.4:5081, 10.1.2.5,sip:media6.example:5090;transport=tcp",
+    }
+    front = sipfront.front_from_env(env, var_dir=tmp_path)
+
+    assert front.children == (
+        "sip:127.0.0.1:6000",
+        "sip:127.0.0.1:6001",
+        "sip:10.1.2.4:5081",
+        "sip:10.1.2.5:6000",
+        "sip:media6.example:5090;transport=tcp",
+    )
+    config = sipfront.render_config(front)
+    assert "listen=udp:10.1.2.3:5070\n" in config
+    assert "listen=tcp:10.1.2.3:5070\n" in config
+    listing = sipfront.render_dispatcher_list(front).splitlines()
+    assert listing[1:] == [f"1 {uri} 0 0 duid=child{i}" for i, uri in enumerate(front.children, start=1)]
+
+
+def test_a_front_only_host_dispatches_to_other_hosts(tmp_path):
+    env = {"CCWEB_MEDIA_PROCESSES": "0", "CCWEB_MEDIA_HOSTS": "10.0.0.7:5081,10.0.0.8:5081"}
+    front = sipfront.front_from_env(env, var_dir=tmp_path)
+
+    assert front.children == ("sip:10.0.0.7:5081", "sip:10.0.0.8:5081")
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({"CCWEB_SIP_PORT": "five"}, "CCWEB_SIP_PORT"),
+        ({"CCWEB_SIP_PORT": "70000"}, "CCWEB_SIP_PORT"),
+        ({"CCWEB_SIP_LISTEN": "eth0"}, "CCWEB_SIP_LISTEN"),
+        ({"CCWEB_MEDIA_PROCESSES": "0"}, "CCWEB_MEDIA_HOSTS"),
+        ({"CCWEB_SIP_ADVERTISE": "203.0.113.9"}, "CCWEB_SIP_LISTEN"),
+    ],
+)
+def test_bad_settings_are_refused_with_the_variable_named(tmp_path, env, names):
+    with pytest.raises(ValueError, match=names):
+        sipfront.front_from_env(env, var_dir=tmp_path)
+
+
+def test_unspecified_listen_address_means_every_interface(tmp_path):
+    """0.0.0.0 would end up in Via and Record-Route; Kamailio binds each address instead."""
+    front = sipfront.front_from_env({"CCWEB_SIP_LISTEN": "0.0.0.0"}, var_dir=tmp_path, cpu_count=1)
+
+    assert front.listen is None
+
+
+def test_advertised_address_goes_on_the_listen_lines(tmp_path):
+    env = {"CCWEB_SIP_LISTEN": "10.0.0.2", "CCWEB_SIP_ADVERTISE": "203.0.113.9", "CCWEB_MEDIA_PROCESSES": "1"}
+    config = sipfront.render_config(sipfront.front_from_env(env, var_dir=tmp_path))
+
+    assert "listen=udp:10.0.0.2:5060 advertise 203.0.113.9:5060\n" in config
+
+
+def test_foreground_command_for_honcho(tmp_path):
+    front = sipfront.SipFront(children=("sip:127.0.0.1:5081",), runtime_dir=tmp_path)
+
+    command = sipfront.kamailio_command(front, binary="/usr/sbin/kamailio")
+
+    assert command[:3] == ["/usr/sbin/kamailio", "-DD", "-E"]
+    assert command[command.index("-f") + 1] == str(tmp_path / "kamailio.cfg")
+    assert command[command.index("-Y") + 1] == str(tmp_path / "kamailio")
+
+
+# ----- Kamailio itself -----
+
+
+@needs_sip_tools
+@pytest.mark.integration
+def test_generated_configuration_passes_kamailio_check(tmp_path):
+    env = {"CCWEB_MEDIA_PROCESSES": "3", "CCWEB_MEDIA_HOSTS": "10.0.0.7:5081", "CCWEB_SIP_PORT": "15060"}
+    front = sipfront.front_from_env(env, var_dir=tmp_path)
+    sipfront.write_files(front)
+
+    result = subprocess.run(sipfront.kamailio_command(front, check=True), capture_output=True, text=True)
+
+    assert result.returncode == 0, result.stderr
+    assert "config file ok" in result.stdout + result.stderr
+
+
+@needs_sip_tools
+@pytest.mark.integration
+def test_manage_py_sip_front_check_writes_and_validates_the_configuration(tmp_path, settings, monkeypatch, capsys):
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setenv("CCWEB_MEDIA_PROCESSES", "2")
+    monkeypatch.delenv("CCWEB_SIP_RUNTIME_DIR", raising=False)
+
+    call_command("sip_front", "--check")
+
+    assert "is valid: 2 media children" in capsys.readouterr().out
+    assert "sip:127.0.0.1:5082" in (tmp_path / "kamailio-dispatcher.list").read_text()
+    assert (tmp_path / "kamailio.cfg").read_text().startswith("#!KAMAILIO")
+
+
+def test_manage_py_sip_front_reports_bad_settings(tmp_path, settings, monkeypatch):
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setenv("CCWEB_SIP_PORT", "sip")
+
+    with pytest.raises(CommandError, match="CCWEB_SIP_PORT"):
+        call_command("sip_front", "--check")
+
+
+# ----- calls through a real front -----
+
+
+@pytest.fixture
+def processes():
+    """Everything a test starts is stopped at the end, whatever happens."""
+    started = []
+    yield started
+    for process in reversed(started):
+        process.stop()
+
+
+@needs_sip_tools
+@pytest.mark.integration
+def test_new_calls_are_spread_over_the_children_and_bye_goes_through_the_front(tmp_path, processes):
+    first = helpers.start_uas(tmp_path, "uas.xml")
+    second = helpers.start_uas(tmp_path, "uas.xml")
+    processes += [first, second]
+    front = helpers.start_front(tmp_path, [first.uri, second.uri])
+    processes.append(front)
+
+    code, output = helpers.run_uac(tmp_path, front.port, calls=8)
+
+    assert code == 0, output
+    invites = [first.received_call_ids("INVITE"), second.received_call_ids("INVITE")]
+    assert len(invites[0]) + len(invites[1]) == 8
+    assert not invites[0] & invites[1], "each call reaches one child"
+    assert min(len(invites[0]), len(invites[1])) >= 3, "round robin uses both children"
+    # in-dialog requests follow the Record-Route: each child got its calls' BYE
+    assert first.received_call_ids("BYE") == invites[0]
+    assert second.received_call_ids("BYE") == invites[1]
+    via_front = (
+        f"BYE sip:{helpers.HOST}:{first.port};transport=UDP SIP/2.0\nVia: SIP/2.0/UDP {helpers.HOST}:{front.port}"
+    )
+    assert via_front in first.messages.read_text()
+
+
+@needs_sip_tools
+@pytest.mark.integration
+def test_calls_over_tcp_reach_a_udp_child(tmp_path, processes):
+    child = helpers.start_uas(tmp_path, "uas.xml")
+    processes.append(child)
+    front = helpers.start_front(tmp_path, [child.uri])
+    processes.append(front)
+
+    code, output = helpers.run_uac(tmp_path, front.port, calls=2, transport="t1")
+
+    assert code == 0, output
+    assert len(child.received_call_ids("BYE")) == 2
+
+
+@needs_sip_tools
+@pytest.mark.integration
+def test_a_busy_child_makes_the_front_try_the_next_one(tmp_path, processes):
+    busy = helpers.start_uas(tmp_path, "uas_busy.xml")
+    free = helpers.start_uas(tmp_path, "uas.xml")
+    processes += [busy, free]
+    front = helpers.start_front(tmp_path, [busy.uri, free.uri])
+    processes.append(front)
+
+    code, output = helpers.run_uac(tmp_path, front.port, calls=6)
+
+    assert code == 0, output
+    refused = busy.received_call_ids("INVITE")
+    assert refused, "round robin offered some calls to the busy child first"
+    assert refused <= free.received_call_ids("INVITE")
+    assert len(free.received_call_ids("BYE")) == 6
+    assert front.child_flags()[busy.uri].startswith("A"), "486 means full, not dead"
+
+
+@needs_sip_tools
+@pytest.mark.integration
+def test_when_every_child_is_busy_the_caller_gets_503(tmp_path, processes):
+    busy = helpers.start_uas(tmp_path, "uas_busy.xml")
+    processes.append(busy)
+    front = helpers.start_front(tmp_path, [busy.uri])
+    processes.append(front)
+
+    assert helpers.invite_status(front.port) == "SIP/2.0 503 All Media Workers Busy"
+
+
+@needs_sip_tools
+@pytest.mark.integration
+def test_a_dead_child_is_skipped_then_left_out_once_pings_find_it_dead(tmp_path, processes):
+    hung = helpers.start_uas(tmp_path, "uas_dead.xml", auto_answer=False)
+    live = helpers.start_uas(tmp_path, "uas.xml")
+    processes += [hung, live]
+    nothing_there = f"sip:{helpers.HOST}:{helpers.free_udp_port()}"
+    front = helpers.start_front(tmp_path, [hung.uri, nothing_there, live.uri], ping_interval_s=30)
+    processes.append(front)
+
+    # pings every 30 s: the first calls find the dead children themselves, by timeout; three calls
+    # 100 ms apart make round robin offer one first to each child
+    started = time.monotonic()
+    code, output = helpers.run_uac(tmp_path, front.port, calls=3)
+    assert code == 0, output
+    assert time.monotonic() - started >= 1.0, "the call waited for the first child's timeout"
+    assert hung.received_call_ids("INVITE"), "the first call was offered to the hung child"
+    flags = front.child_flags()
+    assert flags[hung.uri].startswith("I") and flags[nothing_there].startswith("I"), flags
+    assert flags[live.uri].startswith("A"), flags
+
+    hung_invites = hung.received("INVITE")
+    started = time.monotonic()
+    code, output = helpers.run_uac(tmp_path, front.port, calls=4)
+    assert code == 0, output
+    assert time.monotonic() - started < 2.0, "no more timeouts: calls go straight to the live child"
+    assert hung.received("INVITE") == hung_invites
+    assert len(live.received_call_ids("BYE")) == 7
+
+
+@needs_sip_tools
+@pytest.mark.integration
+def test_options_pings_mark_a_dead_child_inactive_before_any_call(tmp_path, processes):
+    live = helpers.start_uas(tmp_path, "uas.xml")
+    processes.append(live)
+    nothing_there = f"sip:{helpers.HOST}:{helpers.free_udp_port()}"
+    front = helpers.start_front(tmp_path, [nothing_there, live.uri], ping_interval_s=1)
+    processes.append(front)
+
+    deadline = time.monotonic() + 8
+    while not front.child_flags().get(nothing_there, "").startswith("I") and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+    assert front.child_flags()[nothing_there].startswith("I")
+    assert front.child_flags()[live.uri].startswith("A"), "the live child answers its pings"
+    assert live.received("OPTIONS") >= 1
+    started = time.monotonic()
+    code, output = helpers.run_uac(tmp_path, front.port, calls=4)
+    assert code == 0, output
+    assert time.monotonic() - started < 2.0
+
+
+@needs_sip_tools
+@pytest.mark.integration
+def test_malformed_requests_get_4xx_or_are_dropped_and_kamailio_lives_on(tmp_path, processes):
+    child = helpers.start_uas(tmp_path, "uas.xml")
+    processes.append(child)
+    front = helpers.start_front(tmp_path, [child.uri])
+    processes.append(front)
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind((helpers.HOST, 0))
+        local = sock.getsockname()[1]
+        sock.settimeout(1.0)
+        for garbage in (os.urandom(300), b"\r\n\r\nnot sip at all\r\n\r\n", b"INVITE sip:x SIP/2.0\r\n\r\n"):
+            sock.sendto(garbage, (helpers.HOST, front.port))
+        bad_cseq = helpers.sip_request("INVITE", front.port, local, cseq="one INVITE")
+        sock.sendto(bad_cseq.encode(), (helpers.HOST, front.port))
+        reply = sock.recvfrom(65535)[0].decode(errors="replace")
+        no_via = helpers.sip_request("INVITE", front.port, local).replace("Via:", "X-Via:")
+        sock.sendto(no_via.encode(), (helpers.HOST, front.port))
+        with pytest.raises(TimeoutError):
+            sock.recvfrom(65535)  # no Via, nowhere to reply: dropped
+
+    assert reply.startswith("SIP/2.0 400"), reply
+    assert child.received("INVITE") == 0, "nothing malformed reached a child"
+    assert front.alive()
+    assert helpers.sip_options(front.port) == "SIP/2.0 200 OK"
+    code, output = helpers.run_uac(tmp_path, front.port, calls=1)
+    assert code == 0, output
+
+
+def test_scenarios_are_where_the_helpers_expect_them():
+    names = {path.name for path in Path(helpers.SCENARIOS).glob("*.xml")}
+
+    assert {"uac.xml", "uas.xml", "uas_busy.xml", "uas_dead.xml"} <= names
