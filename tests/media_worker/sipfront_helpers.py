@@ -8,7 +8,7 @@ import signal
 import socket
 import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from media_worker import sipfront
@@ -161,7 +161,7 @@ class Sipp:
     process: subprocess.Popen
     messages: Path
     port: int
-    stdout: Path = field(default=None)
+    stdout: Path | None = None
 
     @property
     def uri(self) -> str:
