@@ -1,0 +1,215 @@
+"""A media child: one pjsua2 endpoint on one SIP port, driven by one loop on one thread.
+
+The loop polls pjsua2 (`Endpoint.handle_events`, 20 ms), drains the adapter's event queue and hands each
+event to a *call handler*: a plain-Python callable `handler(event, call)` where `call` is a `CallHandle`
+(answer / play / stop_play / hangup). That callable is the seam where the IRN lookup and the script
+interpreter plug in; `PromptHandler` is the default used until then: answer, play one prompt, hang up, and
+404 for a number it is told is unknown.
+
+Before the handler sees a new call the loop enforces the child's capacity (see `media_worker.endpoint`
+for why 3): a call beyond it is answered 486 so the SIP front tries another child.
+
+SIGTERM or SIGINT: hang up every call, destroy the endpoint, return 0. A child started by the supervisor
+also exits when its parent goes away, so a killed supervisor leaves no orphan holding SIP ports.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from media_worker import events
+
+log = logging.getLogger("media_worker.child")
+
+
+# The seam for the IRN lookup and the script interpreter: called with every event of a call, on the loop thread.
+CallHandler = Callable[[events.Event, "CallHandle"], None]
+
+
+@dataclass
+class CallHandle:
+    """What a handler may do to one call. `play` before the audio is up waits for `MediaReady`."""
+
+    endpoint: object  # media_worker.endpoint.Endpoint (kept untyped so this module imports without pjsua2)
+    incoming: events.IncomingCall
+    answered: bool = False
+    ended: bool = False
+    pending_play: tuple[str, bool] | None = None
+    data: dict = field(default_factory=dict)
+
+    @property
+    def call_id(self) -> int:
+        return self.incoming.call_id
+
+    def answer(self, code: int = 200) -> None:
+        if self.ended:
+            return
+        self.endpoint.answer(self.call_id, code)
+        if 200 <= code < 300:
+            self.answered = True
+
+    def play(self, wav_path: str, *, loop: bool = False) -> None:
+        if self.ended:
+            return
+        if not self.endpoint.play(self.call_id, wav_path, loop=loop):
+            self.pending_play = (wav_path, loop)
+
+    def stop_play(self) -> None:
+        self.pending_play = None
+        self.endpoint.stop_play(self.call_id)
+
+    def hangup(self, code: int = 0) -> None:
+        if not self.ended:
+            self.endpoint.hangup(self.call_id, code)
+
+    def media_ready(self) -> None:
+        if self.pending_play is not None:
+            wav_path, loop = self.pending_play
+            self.pending_play = None
+            self.endpoint.play(self.call_id, wav_path, loop=loop)
+
+
+@dataclass
+class PromptHandler:
+    """The default handler: answer 200, play `prompt` once, hang up when it has played.
+
+    `known_numbers` (when given) lists the dialled numbers this child serves; any other gets 404.
+    """
+
+    prompt: str
+    known_numbers: frozenset[str] | None = None
+
+    def __call__(self, event: events.Event, call: CallHandle) -> None:
+        if isinstance(event, events.IncomingCall):
+            if self.known_numbers is not None and event.dialed_number not in self.known_numbers:
+                call.answer(404)
+                return
+            call.answer(200)
+            call.play(self.prompt)
+        elif isinstance(event, events.PlayDone):
+            call.hangup()
+
+
+class _Stop:
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __call__(self, signum, frame) -> None:
+        self.requested = True
+
+
+def run_child(
+    port: int,
+    handler: CallHandler,
+    *,
+    capacity: int | None = None,
+    rtp_port: int = 10000,
+    bind_address: str = "",
+    public_address: str = "127.0.0.1",
+    exit_with_parent: bool = False,
+    poll_ms: int = 20,
+    log_level: int = 1,
+) -> int:
+    """Serve calls on `port` until SIGTERM/SIGINT; returns the exit status (0 on a clean stop)."""
+    from media_worker.endpoint import DEFAULT_CAPACITY, Endpoint
+
+    stop = _Stop()
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    parent = os.getppid()
+    endpoint = Endpoint(
+        port,
+        bind_address=bind_address,
+        public_address=public_address,
+        rtp_port=rtp_port,
+        capacity=DEFAULT_CAPACITY if capacity is None else capacity,
+        log_level=log_level,
+    )
+    calls: dict[int, CallHandle] = {}
+    counters = {"calls": 0, "answered": 0, "rejected_full": 0, "ended": 0, "handler_errors": 0}
+    _status("ready", port=port, pid=os.getpid(), capacity=endpoint.capacity)
+    next_parent_check = time.monotonic() + 1.0
+    try:
+        while not stop.requested:
+            endpoint.handle_events(poll_ms)
+            dispatch(endpoint, handler, calls, endpoint.drain(), counters)
+            if exit_with_parent and time.monotonic() >= next_parent_check:
+                next_parent_check = time.monotonic() + 1.0
+                if os.getppid() != parent:
+                    log.warning("parent %s is gone: stopping", parent)
+                    break
+    finally:
+        # Hang up through the loop so the handler still sees each call's Ended, then destroy pjsua2.
+        for call in list(calls.values()):
+            call.hangup(0 if call.answered else 503)
+        deadline = time.monotonic() + 2.0
+        while calls and time.monotonic() < deadline:
+            endpoint.handle_events(poll_ms)
+            dispatch(endpoint, handler, calls, endpoint.drain(), counters)
+        endpoint.close()
+        _status("stopped", port=port, pid=os.getpid(), **counters)
+    return 0
+
+
+def dispatch(
+    endpoint,
+    handler: CallHandler,
+    calls: dict[int, CallHandle],
+    pending: Iterable[events.Event],
+    counters: dict[str, int],
+) -> None:
+    """Hand each event to the handler (after the capacity rule for new calls); forget ended calls."""
+    for event in pending:
+        if isinstance(event, events.IncomingCall):
+            counters["calls"] += 1
+            call = calls[event.call_id] = CallHandle(endpoint, event)
+            _status(
+                "incoming",
+                call=event.call_id,
+                from_uri=event.from_uri,
+                request_uri=event.request_uri,
+                sip_call_id=event.sip_call_id,
+            )
+            if not endpoint.has_room():
+                counters["rejected_full"] += 1
+                call.answer(486)
+                continue
+        else:
+            call = calls.get(event.call_id)
+            if call is None:
+                continue
+        if isinstance(event, events.MediaReady):
+            call.media_ready()
+        if isinstance(event, events.Ended):
+            call.ended = True
+            counters["ended"] += 1
+            if call.answered:
+                counters["answered"] += 1
+            _status(
+                "ended",
+                call=event.call_id,
+                status=event.status_code,
+                answered=call.answered,
+                rtp_tx_packets=event.rtp_tx_packets,
+                rtp_rx_packets=event.rtp_rx_packets,
+            )
+        try:
+            handler(event, call)
+        except Exception:
+            counters["handler_errors"] += 1
+            log.exception("handler failed on %r", event)
+            if not call.ended:
+                call.hangup(500)
+        if isinstance(event, events.Ended):
+            calls.pop(event.call_id, None)
+
+
+def _status(kind: str, **fields) -> None:
+    """One JSON line per lifecycle event on the child's log (tests and operators read these)."""
+    log.info("%s %s", kind, json.dumps(fields, sort_keys=True))

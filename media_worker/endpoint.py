@@ -1,0 +1,332 @@
+"""The pjsua2 adapter: the only module in ccweb that imports pjsua2.
+
+One `Endpoint` per process. Why single-threaded: pjsua2's Python binding is safe only when every call into
+the library happens on one thread, and the wheel we use is measured to work with `uaConfig.threadCnt = 0`
+and `mainThreadOnly = True`, the owner polling `libHandleEvents`. So the child's one loop thread calls every
+method here; the pjsua2 callbacks (which run inside `handle_events`, or for media on pjmedia's clock thread)
+only append a plain event (`media_worker.events`) to a thread-safe queue and return. Deciding what to do
+with a call is the loop's job, not a callback's.
+
+Why `capacity` defaults to 3: the `pjsua2-python` wheel is built with `PJSUA_MAX_CALLS = 4` (the 5th call
+gets 486 whatever `maxCalls` says). A caller queued to an agent needs a second leg on the same child for the
+bridge, so a child accepts at most 3 callers and keeps the 4th slot for an agent leg; beyond that the loop
+answers 486 so the SIP front tries another child.
+
+Object lifetimes: pjsua2 aborts the process if a `Call` outlives `libDestroy`, and a `Call` deleted while
+pjsua reuses its slot for a newer call would hang up the newer one. So the adapter holds every `Call`,
+`AudioMediaPlayer` and the `Account` itself, deletes a call right after the poll in which it disconnected,
+and `close()` hangs up every call, waits for them to end, drops players, calls and the account, and only
+then destroys the library.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import time
+from collections.abc import Iterator
+
+import pjsua2 as pj
+
+from media_worker import events
+
+log = logging.getLogger(__name__)
+
+PJSUA_MAX_CALLS = 4  # compiled into the wheel
+DEFAULT_CAPACITY = PJSUA_MAX_CALLS - 1  # one slot kept free for an agent leg
+
+_STATES = {
+    pj.PJSIP_INV_STATE_NULL: "NULL",
+    pj.PJSIP_INV_STATE_CALLING: "CALLING",
+    pj.PJSIP_INV_STATE_INCOMING: "INCOMING",
+    pj.PJSIP_INV_STATE_EARLY: "EARLY",
+    pj.PJSIP_INV_STATE_CONNECTING: "CONNECTING",
+    pj.PJSIP_INV_STATE_CONFIRMED: "CONFIRMED",
+    pj.PJSIP_INV_STATE_DISCONNECTED: "DISCONNECTED",
+}
+
+
+class _Player(pj.AudioMediaPlayer):
+    def __init__(self, queue: collections.deque, call_id: int) -> None:
+        super().__init__()
+        self._queue = queue
+        self._call_id = call_id
+
+    def onEof2(self) -> None:  # noqa: N802 (pjsua2 name)
+        self._queue.append(events.PlayDone(self._call_id))
+
+
+class _Call(pj.Call):
+    """A pjsua2 call whose callbacks only enqueue events."""
+
+    def __init__(self, adapter: Endpoint, account: pj.Account, pjsua_id: int, call_id: int) -> None:
+        super().__init__(account, pjsua_id)
+        self.adapter = adapter
+        self.call_id = call_id
+        self.player: _Player | None = None
+        self.media_active = False
+        self.tx_packets = 0
+        self.rx_packets = 0
+
+    def onCallState(self, prm) -> None:  # noqa: N802
+        info = self.getInfo()
+        state = _STATES.get(info.state, str(info.state))
+        queue = self.adapter.queue
+        queue.append(events.CallState(self.call_id, state, info.lastStatusCode))
+        if info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
+            self.snapshot_stats()
+            self.media_active = False
+            self.adapter._ended.append(self)
+            queue.append(
+                events.Ended(self.call_id, info.lastStatusCode, info.lastReason, self.tx_packets, self.rx_packets)
+            )
+
+    def onCallMediaState(self, prm) -> None:  # noqa: N802
+        info = self.getInfo()
+        for index, media in enumerate(info.media):
+            if media.type == pj.PJMEDIA_TYPE_AUDIO and media.status == pj.PJSUA_CALL_MEDIA_ACTIVE:
+                self.media_index = index
+                if not self.media_active:
+                    self.media_active = True
+                    self.adapter.queue.append(events.MediaReady(self.call_id))
+                return
+
+    def onDtmfDigit(self, prm) -> None:  # noqa: N802
+        self.adapter.queue.append(events.Dtmf(self.call_id, prm.digit))
+
+    def snapshot_stats(self) -> None:
+        """Keep the RTP counters while the stream still exists (it is gone once the call disconnects)."""
+        if not self.media_active:
+            return
+        try:
+            stat = self.getStreamStat(getattr(self, "media_index", 0))
+        except pj.Error:
+            return
+        self.tx_packets = stat.rtcp.txStat.pkt
+        self.rx_packets = stat.rtcp.rxStat.pkt
+
+
+class _Account(pj.Account):
+    def __init__(self, adapter: Endpoint) -> None:
+        super().__init__()
+        self.adapter = adapter
+
+    def onIncomingCall(self, prm) -> None:  # noqa: N802
+        # pjsua2 rejects the INVITE with 500 unless a Call object exists when this returns, so creating the
+        # wrapper is the one thing done here; answering is the loop's decision.
+        self.adapter._incoming(self, prm)
+
+
+class Endpoint:
+    """One pjsua2 library instance with a UDP+TCP transport on `port` and one account that takes calls."""
+
+    def __init__(
+        self,
+        port: int,
+        *,
+        bind_address: str = "",
+        public_address: str = "127.0.0.1",
+        rtp_port: int = 10000,
+        rtp_port_range: int = 100,
+        capacity: int = DEFAULT_CAPACITY,
+        tcp: bool = True,
+        log_level: int = 1,
+    ) -> None:
+        self.port = port
+        self.capacity = capacity
+        self.queue: collections.deque[events.Event] = collections.deque()
+        self._calls: dict[int, _Call] = {}
+        self._ended: list[_Call] = []
+        self._next_id = 1
+        self._closed = False
+
+        self._lib = pj.Endpoint()
+        self._lib.libCreate()
+        config = pj.EpConfig()
+        config.uaConfig.threadCnt = 0
+        config.uaConfig.mainThreadOnly = True
+        config.uaConfig.maxCalls = PJSUA_MAX_CALLS
+        config.uaConfig.userAgent = "ccweb-media"
+        config.logConfig.level = log_level
+        config.logConfig.consoleLevel = log_level
+        config.medConfig.noVad = True
+        config.medConfig.ecTailLen = 0
+        self._lib.libInit(config)
+        self._lib.audDevManager().setNullDev()
+
+        transport = pj.TransportConfig()
+        transport.port = port
+        if bind_address:
+            transport.boundAddress = bind_address
+        self._lib.transportCreate(pj.PJSIP_TRANSPORT_UDP, transport)
+        if tcp:
+            self._lib.transportCreate(pj.PJSIP_TRANSPORT_TCP, transport)
+        self._lib.libStart()
+
+        account_config = pj.AccountConfig()
+        account_config.idUri = f"sip:ccweb@{public_address}:{port}"
+        account_config.mediaConfig.transportConfig.port = rtp_port
+        account_config.mediaConfig.transportConfig.portRange = rtp_port_range
+        self._account: _Account | None = _Account(self)
+        self._account.create(account_config, True)
+
+    # ---- callbacks' helper (runs inside handle_events) -------------------------------------------------
+
+    def _incoming(self, account: _Account, prm) -> None:
+        call_id = self._next_id
+        self._next_id += 1
+        call = _Call(self, account, prm.callId, call_id)
+        self._calls[call_id] = call
+        info = call.getInfo()
+        message = prm.rdata.wholeMsg
+        self.queue.append(
+            events.IncomingCall(
+                call_id=call_id,
+                from_uri=info.remoteUri,
+                to_uri=info.localUri,
+                request_uri=_request_uri(message),
+                display_name=events.display_name(info.remoteUri),
+                sip_call_id=info.callIdString,
+                source_address=prm.rdata.srcAddress,
+                headers=dict(_headers(message)),
+            )
+        )
+
+    # ---- the loop thread's API ---------------------------------------------------------------------------
+
+    def handle_events(self, ms: int = 20) -> None:
+        """Poll pjsua for up to `ms`, then release the calls that disconnected during the poll."""
+        self._lib.libHandleEvents(ms)
+        self._release_ended()
+
+    def drain(self) -> Iterator[events.Event]:
+        while self.queue:
+            yield self.queue.popleft()
+
+    @property
+    def active_calls(self) -> int:
+        return len(self._calls)
+
+    def has_room(self) -> bool:
+        """True while the calls held (the new one included) stay within `capacity`."""
+        return len(self._calls) <= self.capacity
+
+    def answer(self, call_id: int, code: int = 200, reason: str = "") -> None:
+        call = self._calls.get(call_id)
+        if call is None:
+            return
+        prm = pj.CallOpParam(True)
+        prm.statusCode = code
+        if reason:
+            prm.reason = reason
+        call.answer(prm)
+
+    def hangup(self, call_id: int, code: int = 0) -> None:
+        """End the call: BYE when answered, CANCEL when ours and ringing, a final `code` (default 603) when
+        it is an unanswered incoming call."""
+        call = self._calls.get(call_id)
+        if call is None or not call.isActive():
+            return
+        call.snapshot_stats()
+        self.stop_play(call_id)
+        prm = pj.CallOpParam(True)
+        prm.statusCode = code
+        try:
+            call.hangup(prm)
+        except pj.Error as error:
+            log.warning("hangup of call %s failed: %s", call_id, error.info())
+
+    def play(self, call_id: int, wav_path: str, *, loop: bool = False) -> bool:
+        """Play a 16-bit mono WAV to the caller; False when the call has no active audio yet."""
+        call = self._calls.get(call_id)
+        if call is None or not call.media_active:
+            return False
+        self.stop_play(call_id)
+        player = _Player(self.queue, call_id)
+        player.createPlayer(wav_path, 0 if loop else pj.PJMEDIA_FILE_NO_LOOP)
+        player.startTransmit(call.getAudioMedia(getattr(call, "media_index", -1)))
+        call.player = player
+        return True
+
+    def stop_play(self, call_id: int) -> None:
+        call = self._calls.get(call_id)
+        if call is None or call.player is None:
+            return
+        player, call.player = call.player, None
+        self._destroy_player(player, call)
+
+    def stats(self, call_id: int) -> tuple[int, int]:
+        """(RTP packets sent, received) of the call's audio stream so far."""
+        call = self._calls.get(call_id)
+        if call is None:
+            return (0, 0)
+        call.snapshot_stats()
+        return (call.tx_packets, call.rx_packets)
+
+    def close(self, timeout: float = 2.0) -> None:
+        """Hang up every call, wait for them to end, destroy every pjsua2 object, then the library."""
+        if self._closed:
+            return
+        self._closed = True
+        for call_id in list(self._calls):
+            self.hangup(call_id, 503 if not self._answered(call_id) else 0)
+        deadline = time.monotonic() + timeout
+        while self._calls and time.monotonic() < deadline:
+            self.handle_events(20)
+        for call in list(self._calls.values()):
+            if call.player is not None:
+                self._destroy_player(call.player, call)
+                call.player = None
+        self._calls.clear()
+        self._ended.clear()
+        if self._account is not None:
+            self._account.shutdown()
+            self._account = None
+        self._lib.libDestroy()
+        self._lib = None
+
+    # ---- internals ---------------------------------------------------------------------------------------
+
+    def _answered(self, call_id: int) -> bool:
+        call = self._calls.get(call_id)
+        try:
+            return call is not None and call.getInfo().state == pj.PJSIP_INV_STATE_CONFIRMED
+        except pj.Error:
+            return False
+
+    def _destroy_player(self, player: _Player, call: _Call) -> None:
+        try:
+            if call.media_active:
+                player.stopTransmit(call.getAudioMedia(getattr(call, "media_index", -1)))
+        except pj.Error:
+            pass
+        del player
+
+    def _release_ended(self) -> None:
+        while self._ended:
+            call = self._ended.pop()
+            if call.player is not None:
+                call.player = None  # the call's media is gone: the bridge already disconnected the player
+            self._calls.pop(call.call_id, None)
+            del call
+
+
+def _request_uri(message: str) -> str:
+    first = message.split("\r\n", 1)[0].split()
+    return first[1] if len(first) >= 3 else ""
+
+
+def _headers(message: str) -> Iterator[tuple[str, str]]:
+    """The SIP headers of a raw message, names lower-cased, first occurrence first (folded lines joined)."""
+    head = message.split("\r\n\r\n", 1)[0]
+    lines = head.split("\r\n")[1:]
+    seen: set[str] = set()
+    for line in lines:
+        if ":" not in line:
+            continue
+        name, value = line.split(":", 1)
+        name = name.strip().lower()
+        if name in seen:
+            continue
+        seen.add(name)
+        yield name, value.strip()
