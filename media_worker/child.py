@@ -1,10 +1,13 @@
 """A media child: one pjsua2 endpoint on one SIP port, driven by one loop on one thread.
 
-The loop polls pjsua2 (`Endpoint.handle_events`, 20 ms), drains the adapter's event queue and hands each
-event to a *call handler*: a plain-Python callable `handler(event, call)` where `call` is a `CallHandle`
-(answer / play / stop_play / hangup). That callable is the seam where the IRN lookup and the script
-interpreter plug in; `PromptHandler` is the default used until then: answer, play one prompt, hang up, and
-404 for a number it is told is unknown.
+The loop polls pjsua2 (`Endpoint.handle_events`, 20 ms), drains the adapter's event queue, hands each
+event to a *call handler*, then steps the child's asyncio event loop once (on the same thread): coroutines
+— a call's script — may therefore call pjsua2 directly and await futures that the events resolve, while
+blocking work (the database, espeak-ng) goes through `asyncio.to_thread`. The *call handler* is a
+plain-Python callable `handler(event, call)` where `call` is a `CallHandle`
+(answer / play / stop_play / hangup). `media_worker.script_handler.ScriptHandler` (the default) runs each
+call's IRN destination; `PromptHandler` (tests, `--prompt`) answers, plays one prompt, hangs up, and
+answers 404 for a number it is told is unknown.
 
 Before the handler sees a new call the loop enforces the child's capacity (see `media_worker.endpoint`
 for why 3): a call beyond it is answered 486 so the SIP front tries another child.
@@ -15,6 +18,7 @@ also exits when its parent goes away, so a killed supervisor leaves no orphan ho
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -38,6 +42,7 @@ class CallHandle:
 
     endpoint: object  # media_worker.endpoint.Endpoint (kept untyped so this module imports without pjsua2)
     incoming: events.IncomingCall
+    loop: asyncio.AbstractEventLoop | None = None
     answered: bool = False
     ended: bool = False
     pending_play: tuple[str, bool] | None = None
@@ -131,6 +136,8 @@ def run_child(
         capacity=DEFAULT_CAPACITY if capacity is None else capacity,
         log_level=log_level,
     )
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     calls: dict[int, CallHandle] = {}
     counters = {"calls": 0, "answered": 0, "rejected_full": 0, "ended": 0, "handler_errors": 0}
     _status("ready", port=port, pid=os.getpid(), capacity=endpoint.capacity)
@@ -138,7 +145,8 @@ def run_child(
     try:
         while not stop.requested:
             endpoint.handle_events(poll_ms)
-            dispatch(endpoint, handler, calls, endpoint.drain(), counters)
+            dispatch(endpoint, handler, calls, endpoint.drain(), counters, loop)
+            step_loop(loop)
             if exit_with_parent and time.monotonic() >= next_parent_check:
                 next_parent_check = time.monotonic() + 1.0
                 if os.getppid() != parent:
@@ -148,10 +156,15 @@ def run_child(
         # Hang up through the loop so the handler still sees each call's Ended, then destroy pjsua2.
         for call in list(calls.values()):
             call.hangup(0 if call.answered else 503)
-        deadline = time.monotonic() + 2.0
-        while calls and time.monotonic() < deadline:
+        deadline = time.monotonic() + 4.0
+        while (calls or _pending_tasks(loop)) and time.monotonic() < deadline:
             endpoint.handle_events(poll_ms)
-            dispatch(endpoint, handler, calls, endpoint.drain(), counters)
+            dispatch(endpoint, handler, calls, endpoint.drain(), counters, loop)
+            step_loop(loop)
+        for task in _pending_tasks(loop):
+            task.cancel()
+        step_loop(loop)
+        loop.close()  # worker threads still running (a slow database call) are joined at exit
         endpoint.close()
         _status("stopped", port=port, pid=os.getpid(), **counters)
     return 0
@@ -163,12 +176,13 @@ def dispatch(
     calls: dict[int, CallHandle],
     pending: Iterable[events.Event],
     counters: dict[str, int],
+    loop: asyncio.AbstractEventLoop | None = None,
 ) -> None:
     """Hand each event to the handler (after the capacity rule for new calls); forget ended calls."""
     for event in pending:
         if isinstance(event, events.IncomingCall):
             counters["calls"] += 1
-            call = calls[event.call_id] = CallHandle(endpoint, event)
+            call = calls[event.call_id] = CallHandle(endpoint, event, loop)
             _status(
                 "incoming",
                 call=event.call_id,
@@ -208,6 +222,16 @@ def dispatch(
                 call.hangup(500)
         if isinstance(event, events.Ended):
             calls.pop(event.call_id, None)
+
+
+def step_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Run the asyncio callbacks that are ready now (coroutines advance up to their next await), then return."""
+    loop.call_soon(loop.stop)
+    loop.run_forever()
+
+
+def _pending_tasks(loop: asyncio.AbstractEventLoop) -> list[asyncio.Task]:
+    return [task for task in asyncio.all_tasks(loop) if not task.done()]
 
 
 def _status(kind: str, **fields) -> None:

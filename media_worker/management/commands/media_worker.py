@@ -1,7 +1,11 @@
 """`manage.py media_worker`: the supervisor of the pjsua2 media children, or (`--child`) one child.
 
 manage.py media_worker [--processes N] [--base-port 5081]      # N = CCWEB_MEDIA_PROCESSES or CPU count
-manage.py media_worker --child --port 5081 [--prompt x.wav] [--numbers 1000,1001] [--capacity 3]
+manage.py media_worker --child --port 5081 [--capacity 3]           # calls run their IRN's script
+manage.py media_worker --child --port 5081 --prompt x.wav [--numbers 1000,1001]   # test handler: prompt, hang up
+
+A child names its CallOwner (and its calls' CallRecord.owner) `<hostname>:<port>`; when a child dies the
+supervisor closes that owner's calls as ended by failure.
 """
 
 from __future__ import annotations
@@ -31,7 +35,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=5081, help="the child's SIP port (UDP and TCP)")
         parser.add_argument("--rtp-port", type=int, default=RTP_BASE_PORT, help="the child's first RTP port")
         parser.add_argument("--capacity", type=int, default=None, help="callers per child before 486 (3)")
-        parser.add_argument("--prompt", default="", help="WAV played to each caller (default music on hold)")
+        parser.add_argument(
+            "--prompt", default="", help="test handler: play this WAV to each caller and hang up (no IRN lookup)"
+        )
         parser.add_argument("--numbers", default="", help="comma-separated dialled numbers served; others get 404")
         parser.add_argument("--bind", default="", help="address the SIP transports bind to (all by default)")
         parser.add_argument("--public-address", default="127.0.0.1", help="host of the child's own SIP URI")
@@ -64,14 +70,19 @@ class Command(BaseCommand):
 
     def _child(self, options) -> int:
         from media_worker.child import PromptHandler, run_child
+        from media_worker.script_handler import ScriptHandler, owner_id
 
-        prompt = options["prompt"] or str(_default_prompt())
-        if not Path(prompt).is_file():
-            raise CommandError(f"prompt {prompt} does not exist: give --prompt a 16-bit mono WAV")
-        numbers = frozenset(n.strip() for n in options["numbers"].split(",") if n.strip()) or None
+        if options["prompt"] or options["numbers"]:
+            prompt = options["prompt"] or str(_default_prompt())
+            if not Path(prompt).is_file():
+                raise CommandError(f"prompt {prompt} does not exist: give --prompt a 16-bit mono WAV")
+            numbers = frozenset(n.strip() for n in options["numbers"].split(",") if n.strip()) or None
+            handler = PromptHandler(prompt, numbers)
+        else:
+            handler = ScriptHandler(owner_id(options["port"]))
         return run_child(
             options["port"],
-            PromptHandler(prompt, numbers),
+            handler,
             capacity=options["capacity"],
             rtp_port=options["rtp_port"],
             bind_address=options["bind"],
@@ -90,5 +101,27 @@ def _default_prompt() -> Path:
 
 
 def _child_died(index: int, port: int, pid: int) -> None:
-    """Where the calls owned by a dead child get marked ended by failure (the CallRecord code plugs in here)."""
-    log.error("media child %d (port %d, pid %d) died; its calls ended by failure", index, port, pid)
+    """The calls owned by a dead child are closed as ended by failure (and leave the ACD)."""
+    from django.db import close_old_connections
+
+    from acd.services.call_records import owner_failed
+    from media_worker.script_handler import owner_id
+
+    owner = owner_id(port)
+    try:
+        ids = owner_failed(owner=owner)
+    except Exception:
+        log.exception(
+            "media child %d (port %d, pid %d) died; its calls ended by failure: records not closed", index, port, pid
+        )
+        return
+    finally:
+        close_old_connections()
+    log.error(
+        "media child %d (port %d, pid %d) died; its calls ended by failure: %d call(s) of owner %s",
+        index,
+        port,
+        pid,
+        len(ids),
+        owner,
+    )

@@ -1,0 +1,186 @@
+"""`PjCallControl`: the scripts' CallControl port over one pjsua2 call of a media child.
+
+Runs on the child's one thread: its coroutines are stepped by the child's asyncio loop between pjsua2
+polls, so they call the CallHandle (pjsua2) directly. They wait on futures that the call's events
+resolve — `PlayDone` ends a prompt, `Dtmf` feeds the digit buffer (and interrupts an interruptible
+prompt), `Ended` resolves every wait at once, so a caller who hangs up never leaves a script waiting.
+Anything blocking (espeak-ng, sox, the database) goes through `asyncio.to_thread`.
+
+Digits typed before `collect_digits` starts (type-ahead) stay in the buffer and count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Sequence
+from pathlib import Path
+
+from media_worker import events
+from media_worker import prompts as prompt_files
+from scripts_app.speech import spoken_text
+
+log = logging.getLogger(__name__)
+
+_moh_path: Path | None = None
+
+
+def default_moh_path() -> Path:
+    """System > Misc's music on hold (or the generated default), made if missing; blocking."""
+    global _moh_path
+    if _moh_path is None or not _moh_path.is_file():
+        from acd.moh import generate_default_moh
+        from acd.selectors import default_music_on_hold_path
+
+        path = default_music_on_hold_path()
+        if not path.is_file():
+            generate_default_moh(path)
+        _moh_path = path
+    return _moh_path
+
+
+class PjCallControl:
+    """CallControl over a `media_worker.child.CallHandle` (one per answered call)."""
+
+    def __init__(self, call, *, currency: str = "USD") -> None:
+        self.call = call
+        self.currency = currency
+        self.digits: deque[str] = deque()
+        self.ended = False
+        self.on_hold = False
+        self.ended_future: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._play: asyncio.Future | None = None
+        self._play_interruptible = False
+        self._digit: asyncio.Future | None = None
+
+    # events from the child's loop ---------------------------------------------------------------
+
+    def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.PlayDone):
+            _resolve(self._play)
+        elif isinstance(event, events.Dtmf):
+            self.digits.append(event.digit)
+            _resolve(self._digit)
+            if self._play_interruptible:
+                _resolve(self._play)
+        elif isinstance(event, events.Ended):
+            self.ended = True
+            self.on_hold = False
+            _resolve(self._play)
+            _resolve(self._digit)
+            _resolve(self.ended_future, event)
+
+    # CallControl -------------------------------------------------------------------------------
+
+    async def play(self, prompts: Sequence[str], *, language: int) -> None:
+        await self._play_list(prompts, language, interruptible=False)
+
+    async def say(self, value: str, *, format: str, language: int) -> None:
+        words = spoken_text(value, format=format, language=language, currency=self.currency)
+        if not words.strip() or self.ended:
+            return
+        path = await asyncio.to_thread(prompt_files.speech_path, words, language)
+        await self._play_file(path, interruptible=False)
+
+    async def collect_digits(
+        self,
+        *,
+        prompts: Sequence[str],
+        language: int,
+        max_digits: int,
+        terminator: str,
+        first_timeout: float,
+        inter_timeout: float,
+    ) -> str:
+        await self._play_list(prompts, language, interruptible=True)
+        typed = ""
+        timeout = first_timeout
+        while len(typed) < max_digits and not self.ended:
+            digit = await self._next_digit(timeout)
+            if digit is None:
+                break
+            if terminator and digit == terminator:
+                break
+            typed += digit
+            timeout = inter_timeout
+        return typed
+
+    async def start_music_on_hold(self) -> None:
+        if self.ended or self.on_hold:
+            return
+        path = await asyncio.to_thread(default_moh_path)
+        if self.ended:
+            return
+        self.on_hold = True
+        self.call.play(str(path), loop=True)
+
+    async def stop_music_on_hold(self) -> None:
+        if self.on_hold:
+            self.on_hold = False
+            if not self.ended:
+                self.call.stop_play()
+
+    async def wait(self, seconds: float) -> None:
+        if self.ended or seconds <= 0:
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(self.ended_future), seconds)
+        except TimeoutError:
+            pass
+
+    async def transfer(self, target: str) -> bool:
+        """Blind transfer is not in the pjsua2 endpoint yet: always False, so the script's failure exit runs
+        (the caller stays on the call)."""
+        log.info("call %s: transfer to %s not supported yet", self.call.call_id, target)
+        return False
+
+    async def hangup(self) -> None:
+        self.on_hold = False
+        if not self.ended:
+            self.call.hangup()
+
+    # internals -----------------------------------------------------------------------------------
+
+    async def _play_list(self, names: Sequence[str], language: int, *, interruptible: bool) -> None:
+        if self.on_hold:
+            await self.stop_music_on_hold()
+        for name in names:
+            if self.ended or (interruptible and self.digits):
+                return
+            path = await asyncio.to_thread(prompt_files.prompt_path, name, language)
+            await self._play_file(path, interruptible=interruptible)
+
+    async def _play_file(self, path: Path, *, interruptible: bool) -> None:
+        if self.ended or (interruptible and self.digits):
+            return
+        loop = asyncio.get_running_loop()
+        self._play = future = loop.create_future()
+        self._play_interruptible = interruptible
+        self.call.play(str(path))
+        try:
+            await future
+        finally:
+            self._play = None
+            self._play_interruptible = False
+        if not self.ended:
+            self.call.stop_play()
+
+    async def _next_digit(self, timeout: float) -> str | None:
+        if self.digits:
+            return self.digits.popleft()
+        if self.ended:
+            return None
+        self._digit = future = asyncio.get_running_loop().create_future()
+        try:
+            await asyncio.wait_for(future, max(timeout, 0.0))
+        except TimeoutError:
+            return None
+        finally:
+            self._digit = None
+        return self.digits.popleft() if self.digits else None
+
+
+def _resolve(future: asyncio.Future | None, value=None) -> None:
+    if future is not None and not future.done():
+        future.set_result(value)

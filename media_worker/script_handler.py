@@ -1,0 +1,170 @@
+"""`ScriptHandler`: the media child's default call handler — each call runs what its IRN decided.
+
+On a new INVITE: the INVITE's facts become an `acd.services.inbound.Invite`, `route_inbound` decides (in a
+worker thread: it is synchronous ORM). A rejection is answered with its SIP status (404 for a number with
+no IRN) and recorded by `start_call`; anything else is answered 200 and `start_call` runs the script with a
+`PjCallControl` over the call and this child's `CallOwner`. When the caller's leg ends (the caller hung up,
+or the script did), `finish_call` closes the call record with the final profile and the trace.
+
+A call whose script ended "queued" stays on music on hold until the caller hangs up (ringing the agent is
+a later step). Any error: the caller hears the script's apology prompt (when there is one) and is hung
+up; the record is closed as failed — never a silent drop.
+
+One `CallOwner` per child, named `owner_id(port)` (`<hostname>:<port>`): the supervisor uses the same name
+to close the calls of a child that died.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import uuid
+
+from media_worker import events
+
+log = logging.getLogger("media_worker.script_handler")
+
+APOLOGY_SECONDS = 15.0
+
+
+def owner_id(port: int) -> str:
+    """The CallOwner id (and CallRecord.owner) of the media child on SIP `port` of this host."""
+    return f"{socket.gethostname()}:{port}"
+
+
+class ScriptHandler:
+    """CallHandler running each call's IRN destination (see the module's docstring)."""
+
+    def __init__(self, owner: str) -> None:
+        self.owner_id = owner
+        self._owner = None
+        self._owner_lock: asyncio.Lock | None = None
+        self.tasks: set[asyncio.Task] = set()
+
+    def __call__(self, event: events.Event, call) -> None:
+        if isinstance(event, events.IncomingCall):
+            call.data["control"] = None
+            task = (call.loop or asyncio.get_event_loop()).create_task(self._run(call))
+            call.data["task"] = task
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+            return
+        control = call.data.get("control")
+        if control is not None:
+            control.on_event(event)
+        elif isinstance(event, events.Ended):
+            call.data["ended"] = event
+
+    async def owner(self):
+        if self._owner is None:
+            if self._owner_lock is None:
+                self._owner_lock = asyncio.Lock()
+            async with self._owner_lock:
+                if self._owner is None:
+                    from acd.services.call_owner import CallOwner
+
+                    self._owner = await asyncio.to_thread(CallOwner, self.owner_id)
+        return self._owner
+
+    async def _run(self, call) -> None:
+        from acd.services.inbound import Invite
+        from media_worker.call_control import PjCallControl
+
+        incoming: events.IncomingCall = call.incoming
+        invite = Invite(
+            request_uri=incoming.request_uri or incoming.to_uri,
+            from_uri=incoming.from_uri,
+            display_name=incoming.display_name,
+            sip_call_id=incoming.sip_call_id,
+            source=incoming.source_address,
+        )
+        try:
+            decision = await asyncio.to_thread(_route, invite, uuid.uuid4().hex)
+            owner = await self.owner()
+        except Exception:
+            log.exception("call %s: no routing decision", incoming.sip_call_id)
+            call.answer(500)
+            return
+        if call.ended or call.data.get("ended"):  # the caller gave up while we looked it up
+            return
+        from scripts_app.runtime.live_call import LiveCall, finish_call, start_call
+
+        if decision.kind == "reject":
+            call.answer(decision.sip_status or 404)
+            try:
+                await start_call(decision, None, owner)
+            except Exception:
+                log.exception("call %s: rejected call not recorded", decision.call_id)
+            return
+
+        call.answer(200)
+        control = PjCallControl(call)
+        call.data["control"] = control
+        if call.ended:
+            control.on_event(events.Ended(call.call_id, 0, "ended before answer"))
+        live: LiveCall | None = None
+        try:
+            live = await start_call(decision, control, owner)
+            if live.outcome != "queued":
+                await control.hangup()
+            ended = await control.ended_future
+            await finish_call(live, owner, sip_status=getattr(ended, "status_code", None) or None)
+        except asyncio.CancelledError:
+            await _failed(decision, control, owner, live, "media child stopped", apology=False)
+            raise
+        except Exception as exc:
+            log.exception("call %s failed", decision.call_id)
+            await _failed(decision, control, owner, live, f"error: {exc}"[:255], apology=True)
+
+
+def _route(invite, call_id: str):
+    from django.db import close_old_connections
+
+    from acd.services.inbound import route_inbound
+
+    try:
+        return route_inbound(invite, call_id=call_id)
+    finally:
+        close_old_connections()
+
+
+async def _failed(decision, control, owner, live, reason: str, *, apology: bool) -> None:
+    """The caller hears the apology (if any) and is hung up; the record is closed as failed."""
+    from acd.services import call_records
+
+    try:
+        prompt = getattr(decision.graph, "apology_prompt", None) if decision.graph is not None else None
+        if apology and prompt and not control.ended:
+            language = _language(live.profile if live else decision.profile)
+            await asyncio.wait_for(control.play([prompt], language=language), APOLOGY_SECONDS)
+    except Exception:
+        log.exception("call %s: apology failed", decision.call_id)
+    try:
+        await control.hangup()
+    except Exception:
+        log.exception("call %s: hangup failed", decision.call_id)
+    profile = live.profile if live else decision.profile
+    trace = [step.as_dict() for step in live.context.trace] if live and live.context else None
+    try:
+        await asyncio.to_thread(owner.hangup, decision.call_id)
+    except Exception:
+        log.exception("call %s: could not leave the ACD", decision.call_id)
+    try:
+        await asyncio.to_thread(
+            call_records.call_finished,
+            call_id=decision.call_id,
+            outcome="failed",
+            profile=profile,
+            trace=trace,
+            reason=reason,
+        )
+    except Exception:
+        log.exception("call %s: record not closed", decision.call_id)
+
+
+def _language(profile) -> int:
+    try:
+        return int(str(profile.get("Language", "0")).strip() or 0)
+    except ValueError:
+        return 0
