@@ -1,0 +1,182 @@
+"""Real calls run their IRN's script in the media children (issue 6, acceptance 1).
+
+A separate ccweb installation (its own var/ dir and file SQLite database, as `tests/integration/test_stack.py`
+uses) with an IRN whose published script plays a prompt and hangs up; `manage.py media_worker` with 4
+children behind a real Kamailio front; sipp places 200 calls at 10 calls/s with a caller that keeps the
+route set and waits for the child's BYE. Every call succeeds and has its CallRecord (completed, with the
+script's trace); a number with no IRN gets 404 and a rejected CallRecord.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.media_worker import child_helpers as h
+from tests.media_worker import sipfront_helpers as f
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(
+        not (shutil.which("sipp") and shutil.which("sox") and shutil.which("espeak-ng") and f.kamailio_available()),
+        reason="needs sipp, sox, espeak-ng and kamailio",
+    ),
+]
+pytest.importorskip("pjsua2")
+
+ROOT = Path(__file__).resolve().parents[2]
+IRN_NUMBER = "5100"
+CHILDREN = 4
+PROMPT_SECONDS = 0.4
+
+SETUP = """
+from acd.models import IRN
+from scripts_app.services.scripts import script_publish, script_save_draft
+graph = {
+    "start": "greet",
+    "nodes": [{"id": "greet", "action": "play_prompt", "params": {"prompts": ["hello"]}, "exits": {"next": None}}],
+}
+script = script_save_draft(data={"name": "Hello", "graph": graph})
+script_publish(script=script)
+IRN.objects.create(number="NUMBER", name="Hello line", destination_kind="script", destination_script=script)
+print("ready")
+""".replace("NUMBER", IRN_NUMBER)
+
+
+def _manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    """A migrated installation with the Hello IRN, its media children and a Kamailio front."""
+    var = tmp_path_factory.mktemp("var")
+    work = tmp_path_factory.mktemp("calls")
+    env = {
+        **os.environ,
+        "CCWEB_VAR_DIR": str(var),
+        "REDIS_URL": "redis://127.0.0.1:6379/14",
+        "DJANGO_SETTINGS_MODULE": "ccweb.settings",
+        "LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("DATABASE_URL", None)
+    _manage(env, "migrate", "--no-input")
+    assert "ready" in _manage(env, "shell", "-c", SETUP)
+    (var / "prompts" / "0").mkdir(parents=True)
+    h.make_prompt(var / "prompts" / "0" / "hello.wav", seconds=PROMPT_SECONDS)
+
+    base = h.free_port_block(CHILDREN)
+    log = work / "media_worker.log"
+    with log.open("wb") as out:
+        media = subprocess.Popen(
+            [sys.executable, "manage.py", "media_worker", "--processes", str(CHILDREN), "--base-port", str(base)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    front = None
+    try:
+        deadline = time.monotonic() + 30
+        while log.read_text(errors="replace").count("ready {") < CHILDREN:
+            assert media.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.1)
+        front = f.start_front(work, [f"sip:127.0.0.1:{base + i}" for i in range(CHILDREN)])
+        yield {"env": env, "db": var / "ccweb.sqlite3", "front": front, "work": work, "log": log}
+    finally:
+        if front is not None:
+            front.stop()
+        f.stop_process(media)
+        print(log.read_text(errors="replace")[-3000:])
+
+
+def _call(stack, number: str, *, calls: int, rate: int, timeout: int = 60) -> subprocess.CompletedProcess:
+    work = stack["work"]
+    port = f.free_udp_port()
+    args = ["sipp", f"{f.HOST}:{stack['front'].port}", "-sf", str(f.SCENARIOS / "uac_wait_bye.xml")]
+    args += ["-i", f.HOST, "-p", str(port), "-s", number, "-bind_local", "-m", str(calls), "-r", str(rate)]
+    args += ["-l", "40", "-mp", str(f.free_udp_port()), "-nostdin", "-timeout", f"{timeout}s", "-timeout_error"]
+    args += ["-trace_msg", "-message_file", str(work / f"uac_{port}_messages.log")]
+    args += ["-trace_err", "-error_file", str(work / f"uac_{port}_errors.log")]
+    result = subprocess.run(args, capture_output=True, text=True, timeout=timeout + 15, cwd=work)
+    result.messages = (work / f"uac_{port}_messages.log").read_text(errors="replace")
+    return result
+
+
+def _records(db: Path, where: str, params=()) -> list[dict]:
+    with sqlite3.connect(db, timeout=10) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute(f"SELECT * FROM acd_callrecord WHERE {where}", params)]
+
+
+def _wait_records(db: Path, where: str, params, count: int, timeout: float = 20.0) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = _records(db, where, params)
+        if len(rows) >= count or time.monotonic() > deadline:
+            return rows
+        time.sleep(0.3)
+
+
+def test_200_calls_at_10_per_second_run_the_script_and_are_recorded(stack):
+    """Acceptance 1: sipp → Kamailio → 4 children; each call hears the prompt, the script hangs up."""
+    started = time.monotonic()
+    result = _call(stack, IRN_NUMBER, calls=200, rate=10)
+    elapsed = time.monotonic() - started
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:] + stack["log"].read_text(errors="replace")[-3000:]
+    assert (h._counter(output, "Successful call"), h._counter(output, "Failed call")) == (200, 0), output[-3000:]
+    assert elapsed < 40, elapsed
+    done = _wait_records(stack["db"], "irn = ? AND outcome != 'active'", (IRN_NUMBER,), 200)
+    assert len(done) == 200
+    assert {r["outcome"] for r in done} == {"completed"}, {r["outcome"] for r in done}
+    assert {r["ani"] for r in done} == {"+15551230000"} and {r["dnis"] for r in done} == {IRN_NUMBER}
+    for row in done:
+        trace = json.loads(row["trace"])
+        assert [step["action"] for step in trace] == ["play_prompt"], trace
+        assert json.loads(row["profile"])["SW Call GUID"] == row["sw_call_guid"] != ""
+    owners = {r["owner"] for r in done}
+    assert len(owners) == CHILDREN, owners  # the front spread the calls over every child
+    assert not _records(stack["db"], "outcome = 'active'")
+
+
+def test_a_number_with_no_irn_gets_404_and_a_rejected_record(stack):
+    result = _call(stack, "5999", calls=1, rate=1, timeout=15)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    assert "SIP/2.0 404" in result.messages
+    rows = _wait_records(stack["db"], "dnis = ?", ("5999",), 1)
+    assert [(r["outcome"], r["sip_status"]) for r in rows] == [("rejected", 404)]
+
+
+def test_prompts_without_a_recording_are_synthesised_and_cached(tmp_path, monkeypatch):
+    """A fresh install still has audible prompts: espeak-ng + sox to 8 kHz mono 16-bit, cached."""
+    import wave
+
+    from media_worker import prompts
+
+    monkeypatch.setattr(prompts, "var_dir", lambda: tmp_path)
+    path = prompts.prompt_path("thank_you", 0)
+    assert path.parent == tmp_path / "prompts" / "cache"
+    with wave.open(str(path)) as wav:
+        assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (8000, 1, 2)
+        assert wav.getnframes() > 8000 * 0.3
+    assert prompts.prompt_path("thank_you", 0) == path  # cached
+    assert prompts.prompt_path("thank_you", 2) != path  # another voice
+    recorded = tmp_path / "prompts" / "0" / "thank_you.wav"
+    recorded.parent.mkdir(parents=True)
+    recorded.write_bytes(path.read_bytes())
+    assert prompts.prompt_path("thank_you", 0) == recorded
