@@ -126,5 +126,12 @@ def test_worker_runs_the_shoretelcfg_job_from_redis(prepared, tmp_path_factory):
 
 
 def test_procfile_lists_only_real_processes():
-    procfile = (ROOT / "Procfile").read_text().splitlines()
-    assert [line.split(":")[0] for line in procfile if line.strip()] == ["web", "worker", "beat"]
+    from django.core.management import get_commands
+
+    lines = [line for line in (ROOT / "Procfile").read_text().splitlines() if line.strip()]
+    names = [line.split(":")[0] for line in lines]
+    assert names[:4] == ["web", "worker", "beat", "sip"] and set(names) <= {"web", "worker", "beat", "sip", "media"}
+    for line in lines:  # every manage.py command a process runs exists
+        words = line.split()
+        if "manage.py" in words:
+            assert words[words.index("manage.py") + 1] in get_commands(), line
