@@ -34,6 +34,7 @@ pytest.importorskip("pjsua2")
 
 ROOT = Path(__file__).resolve().parents[2]
 IRN_NUMBER = "5100"
+DTMF_NUMBER = "5200"
 CHILDREN = 4
 PROMPT_SECONDS = 0.4
 
@@ -47,8 +48,28 @@ graph = {
 script = script_save_draft(data={"name": "Hello", "graph": graph})
 script_publish(script=script)
 IRN.objects.create(number="NUMBER", name="Hello line", destination_kind="script", destination_script=script)
+digits = {
+    "start": "ask",
+    "nodes": [
+        {
+            "id": "ask",
+            "action": "get_digits",
+            "params": {"prompt": ["hello"], "field": "Customer Number", "max_digits": 6, "first_timeout": 5},
+            "exits": {"success": "say", "timeout": None, "invalid": None},
+        },
+        {
+            "id": "say",
+            "action": "announce",
+            "params": {"field": "Customer Number", "format": "digits"},
+            "exits": {"next": None},
+        },
+    ],
+}
+script = script_save_draft(data={"name": "Digits", "graph": digits})
+script_publish(script=script)
+IRN.objects.create(number="DTMF", name="Digits line", destination_kind="script", destination_script=script)
 print("ready")
-""".replace("NUMBER", IRN_NUMBER)
+""".replace("NUMBER", IRN_NUMBER).replace("DTMF", DTMF_NUMBER)
 
 
 def _manage(env: dict[str, str], *args: str) -> str:
@@ -104,10 +125,12 @@ def stack(tmp_path_factory):
         print(log.read_text(errors="replace")[-3000:])
 
 
-def _call(stack, number: str, *, calls: int, rate: int, timeout: int = 60) -> subprocess.CompletedProcess:
+def _call(
+    stack, number: str, *, calls: int, rate: int, timeout: int = 60, scenario: str = "uac_wait_bye.xml"
+) -> subprocess.CompletedProcess:
     work = stack["work"]
     port = f.free_udp_port()
-    args = ["sipp", f"{f.HOST}:{stack['front'].port}", "-sf", str(f.SCENARIOS / "uac_wait_bye.xml")]
+    args = ["sipp", f"{f.HOST}:{stack['front'].port}", "-sf", str(f.SCENARIOS / scenario)]
     args += ["-i", f.HOST, "-p", str(port), "-s", number, "-bind_local", "-m", str(calls), "-r", str(rate)]
     args += ["-l", "40", "-mp", str(f.free_udp_port()), "-nostdin", "-timeout", f"{timeout}s", "-timeout_error"]
     args += ["-trace_msg", "-message_file", str(work / f"uac_{port}_messages.log")]
@@ -160,6 +183,19 @@ def test_a_number_with_no_irn_gets_404_and_a_rejected_record(stack):
     assert "SIP/2.0 404" in result.messages
     rows = _wait_records(stack["db"], "dnis = ?", ("5999",), 1)
     assert [(r["outcome"], r["sip_status"]) for r in rows] == [("rejected", 404)]
+
+
+def test_dtmf_by_sip_info_reaches_get_digits_and_the_entry_is_spoken(stack):
+    """The caller types 123# (SIP INFO through the front) during the prompt: Get Digits stores 123, Announce
+    speaks it with espeak-ng, the script hangs up; the record keeps the entry and the trace."""
+    result = _call(stack, DTMF_NUMBER, calls=2, rate=2, timeout=30, scenario="uac_dtmf_info.xml")
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    rows = _wait_records(stack["db"], "irn = ? AND outcome != 'active'", (DTMF_NUMBER,), 2)
+    assert [r["outcome"] for r in rows] == ["completed", "completed"]
+    for row in rows:
+        assert json.loads(row["profile"])["Customer Number"] == "123"
+        trace = json.loads(row["trace"])
+        assert [(step["action"], step["exit"]) for step in trace] == [("get_digits", "success"), ("announce", "next")]
 
 
 def test_prompts_without_a_recording_are_synthesised_and_cached(tmp_path, monkeypatch):
