@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -35,10 +37,12 @@ pytest.importorskip("pjsua2")
 ROOT = Path(__file__).resolve().parents[2]
 IRN_NUMBER = "5100"
 DTMF_NUMBER = "5200"
+HOLD_NUMBER = "5300"
 CHILDREN = 4
 PROMPT_SECONDS = 0.4
 
-SETUP = """
+SETUP = (
+    """
 from acd.models import IRN
 from scripts_app.services.scripts import script_publish, script_save_draft
 graph = {
@@ -68,8 +72,18 @@ digits = {
 script = script_save_draft(data={"name": "Digits", "graph": digits})
 script_publish(script=script)
 IRN.objects.create(number="DTMF", name="Digits line", destination_kind="script", destination_script=script)
+hold = {
+    "start": "moh",
+    "nodes": [{"id": "moh", "action": "music_on_hold", "params": {"seconds": 20}, "exits": {"next": None}}],
+}
+script = script_save_draft(data={"name": "Hold", "graph": hold})
+script_publish(script=script)
+IRN.objects.create(number="HOLD", name="Hold line", destination_kind="script", destination_script=script)
 print("ready")
-""".replace("NUMBER", IRN_NUMBER).replace("DTMF", DTMF_NUMBER)
+""".replace("NUMBER", IRN_NUMBER)
+    .replace("DTMF", DTMF_NUMBER)
+    .replace("HOLD", HOLD_NUMBER)
+)
 
 
 def _manage(env: dict[str, str], *args: str) -> str:
@@ -196,6 +210,34 @@ def test_dtmf_by_sip_info_reaches_get_digits_and_the_entry_is_spoken(stack):
         assert json.loads(row["profile"])["Customer Number"] == "123"
         trace = json.loads(row["trace"])
         assert [(step["action"], step["exit"]) for step in trace] == [("get_digits", "success"), ("announce", "next")]
+
+
+def test_a_child_killed_mid_call_leaves_a_record_ended_by_failure_and_new_calls_succeed(stack):
+    """SIGKILL the child holding a call on music on hold: the supervisor closes the call's record as ended by
+    failure and restarts the child; calls placed afterwards complete."""
+    work = stack["work"]
+    port = f.free_udp_port()
+    args = ["sipp", f"{f.HOST}:{stack['front'].port}", "-sf", str(f.SCENARIOS / "uac_wait_bye.xml")]
+    args += ["-i", f.HOST, "-p", str(port), "-s", HOLD_NUMBER, "-bind_local", "-m", "1", "-nostdin"]
+    args += ["-mp", str(f.free_udp_port()), "-timeout", "40s"]
+    caller = subprocess.Popen(args, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        rows = _wait_records(stack["db"], "irn = ? AND outcome = 'active'", (HOLD_NUMBER,), 1, timeout=10)
+        assert len(rows) == 1, rows
+        owner_port = int(rows[0]["owner"].rsplit(":", 1)[1])
+        started = re.findall(rf"started on port {owner_port}, pid (\d+)", stack["log"].read_text(errors="replace"))
+        readies = stack["log"].read_text(errors="replace").count("ready {")
+        os.kill(int(started[-1]), signal.SIGKILL)
+        done = _wait_records(stack["db"], "call_id = ? AND outcome != 'active'", (rows[0]["call_id"],), 1)
+        assert [r["outcome"] for r in done] == ["ended_by_failure"]
+        deadline = time.monotonic() + 15
+        while stack["log"].read_text(errors="replace").count("ready {") <= readies:
+            assert time.monotonic() < deadline, stack["log"].read_text(errors="replace")[-3000:]
+            time.sleep(0.1)
+    finally:
+        f.stop_process(caller)
+    result = _call(stack, IRN_NUMBER, calls=8, rate=4, timeout=30)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
 
 
 def test_prompts_without_a_recording_are_synthesised_and_cached(tmp_path, monkeypatch):
