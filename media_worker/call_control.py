@@ -49,6 +49,7 @@ class PjCallControl:
         self.digits: deque[str] = deque()
         self.ended = False
         self.on_hold = False
+        self.bridged = False  # connected to an agent leg: no music on hold any more
         self.ended_future: asyncio.Future = asyncio.get_running_loop().create_future()
         self._play: asyncio.Future | None = None
         self._play_interruptible = False
@@ -107,10 +108,10 @@ class PjCallControl:
         return typed
 
     async def start_music_on_hold(self) -> None:
-        if self.ended or self.on_hold:
+        if self.ended or self.on_hold or self.bridged:
             return
         path = await asyncio.to_thread(default_moh_path)
-        if self.ended:
+        if self.ended or self.bridged:
             return
         self.on_hold = True
         self.call.play(str(path), loop=True)

@@ -73,6 +73,17 @@ class CallHandle:
         if not self.ended:
             self.endpoint.hangup(self.call_id, code)
 
+    def dial(self, uri: str, headers: dict[str, str], listener: Callable[[events.Event], None]) -> int:
+        """Place an outbound leg (the agent's) from this child; its events go to `listener`."""
+        return self.endpoint.make_call(uri, headers, listener)
+
+    def bridge(self, other_call_id: int) -> bool:
+        """Connect this call's audio with another call's (both ways); False while either has no audio."""
+        if self.ended:
+            return False
+        self.pending_play = None
+        return self.endpoint.bridge(self.call_id, other_call_id)
+
     def media_ready(self) -> None:
         if self.pending_play is not None:
             wav_path, loop = self.pending_play
@@ -197,6 +208,7 @@ def dispatch(
         else:
             call = calls.get(event.call_id)
             if call is None:
+                _to_listener(endpoint, event)
                 continue
         if isinstance(event, events.MediaReady):
             call.media_ready()
@@ -222,6 +234,22 @@ def dispatch(
                 call.hangup(500)
         if isinstance(event, events.Ended):
             calls.pop(event.call_id, None)
+
+
+def _to_listener(endpoint, event: events.Event) -> None:
+    """An event of an outbound call (an agent leg) goes to the listener it was placed with."""
+    listeners = getattr(endpoint, "listeners", None)
+    if not listeners:
+        return
+    listener = listeners.get(event.call_id)
+    if isinstance(event, events.Ended):
+        listeners.pop(event.call_id, None)
+    if listener is None:
+        return
+    try:
+        listener(event)
+    except Exception:
+        log.exception("listener failed on %r", event)
 
 
 def step_loop(loop: asyncio.AbstractEventLoop) -> None:

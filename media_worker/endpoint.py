@@ -137,6 +137,8 @@ class Endpoint:
         self.queue: collections.deque[events.Event] = collections.deque()
         self._calls: dict[int, _Call] = {}
         self._ended: list[_Call] = []
+        # outbound calls (agent legs): call_id -> the listener their events go to (the child's loop calls it)
+        self.listeners: dict[int, object] = {}
         self._next_id = 1
         self._closed = False
 
@@ -254,6 +256,50 @@ class Endpoint:
             return
         player, call.player = call.player, None
         self._destroy_player(player, call)
+
+    def make_call(self, uri: str, headers: dict[str, str] | None = None, listener=None) -> int:
+        """Place an outbound call (an agent leg) to `uri` with extra SIP `headers`; returns its call_id.
+
+        Its events (CallState EARLY/CONFIRMED, MediaReady, Ended) go to `listener(event)` when given (the
+        child's loop does that), not to the call handler. Raises `pj.Error` when pjsua refuses the call.
+        """
+        call_id = self._next_id
+        self._next_id += 1
+        call = _Call(self, self._account, pj.PJSUA_INVALID_ID, call_id)
+        prm = pj.CallOpParam(True)
+        if headers:
+            vector = pj.SipHeaderVector()
+            for name, value in headers.items():
+                header = pj.SipHeader()
+                header.hName = name
+                header.hValue = value
+                vector.append(header)
+            prm.txOption.headers = vector
+        self._calls[call_id] = call
+        if listener is not None:
+            self.listeners[call_id] = listener
+        try:
+            call.makeCall(uri, prm)
+        except pj.Error:
+            self._calls.pop(call_id, None)
+            self.listeners.pop(call_id, None)
+            del call
+            raise
+        return call_id
+
+    def bridge(self, call_a: int, call_b: int) -> bool:
+        """Connect the audio of two calls both ways (conference bridge), stopping what either played; False
+        while either has no active audio yet."""
+        a, b = self._calls.get(call_a), self._calls.get(call_b)
+        if a is None or b is None or not (a.media_active and b.media_active):
+            return False
+        self.stop_play(call_a)
+        self.stop_play(call_b)
+        media_a = a.getAudioMedia(getattr(a, "media_index", -1))
+        media_b = b.getAudioMedia(getattr(b, "media_index", -1))
+        media_a.startTransmit(media_b)
+        media_b.startTransmit(media_a)
+        return True
 
     def stats(self, call_id: int) -> tuple[int, int]:
         """(RTP packets sent, received) of the call's audio stream so far."""

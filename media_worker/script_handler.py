@@ -6,8 +6,10 @@ no IRN) and recorded by `start_call`; anything else is answered 200 and `start_c
 `PjCallControl` over the call and this child's `CallOwner`. When the caller's leg ends (the caller hung up,
 or the script did), `finish_call` closes the call record with the final profile and the trace.
 
-A call whose script ended "queued" stays on music on hold until the caller hangs up (ringing the agent is
-a later step). Any error: the caller hears the script's apology prompt (when there is one) and is hung
+A call whose script ended "queued" stays on music on hold until the caller hangs up or an agent takes it:
+while the child holds calls it polls its `CallOwner`'s messages (every `POLL_SECONDS`), and for each
+`reserved` one rings the agent on a leg of its own (`media_worker.agent_leg`: headers, bridge, reports).
+Any error: the caller hears the script's apology prompt (when there is one) and is hung
 up; the record is closed as failed — never a silent drop.
 
 One `CallOwner` per child, named `owner_id(port)` (`<hostname>:<port>`): the supervisor uses the same name
@@ -26,6 +28,7 @@ from media_worker import events
 log = logging.getLogger("media_worker.script_handler")
 
 APOLOGY_SECONDS = 15.0
+POLL_SECONDS = 0.15
 
 
 def owner_id(port: int) -> str:
@@ -41,6 +44,10 @@ class ScriptHandler:
         self._owner = None
         self._owner_lock: asyncio.Lock | None = None
         self.tasks: set[asyncio.Task] = set()
+        # the ACD call ids of the calls this child holds -> (CallHandle, PjCallControl, script returned)
+        self.active: dict[str, tuple] = {}
+        self.ringing: dict[str, asyncio.Task] = {}
+        self._poller: asyncio.Task | None = None
 
     def __call__(self, event: events.Event, call) -> None:
         if isinstance(event, events.IncomingCall):
@@ -104,8 +111,12 @@ class ScriptHandler:
         if call.ended:
             control.on_event(events.Ended(call.call_id, 0, "ended before answer"))
         live: LiveCall | None = None
+        started = asyncio.get_running_loop().create_future()
+        self.active[decision.call_id] = (call, control, started)
+        self._start_poller(owner)
         try:
             live = await start_call(decision, control, owner)
+            started.set_result(live.outcome)
             if live.outcome != "queued":
                 await control.hangup()
             ended = await control.ended_future
@@ -116,6 +127,75 @@ class ScriptHandler:
         except Exception as exc:
             log.exception("call %s failed", decision.call_id)
             await _failed(decision, control, owner, live, f"error: {exc}"[:255], apology=True)
+        finally:
+            self.active.pop(decision.call_id, None)
+            if not started.done():
+                started.set_result("")
+            ring = self.ringing.get(decision.call_id)
+            if ring is not None and not ring.done():
+                await asyncio.wait({ring}, timeout=6.0)  # the agent leg is hung up too
+
+    # the ACD's messages: agents reserved for our calls -------------------------------------------
+
+    def _start_poller(self, owner) -> None:
+        if self._poller is None or self._poller.done():
+            self._poller = asyncio.get_running_loop().create_task(self._poll(owner))
+
+    async def _poll(self, owner) -> None:
+        """Poll the owner's messages while this child holds calls (so an idle child stops at once)."""
+        while self.active:
+            try:
+                messages = await asyncio.to_thread(_poll_owner, owner)
+            except Exception:
+                log.exception("owner messages not read")
+                await asyncio.sleep(1.0)
+                continue
+            for message in messages:
+                if message.type == "reserved":
+                    self._reserved(owner, message)
+            await asyncio.sleep(POLL_SECONDS)
+
+    def _reserved(self, owner, message) -> None:
+        from media_worker.agent_leg import ring_agent
+
+        entry = self.active.get(message.call_id)
+        if entry is None:
+            log.info("call %s: agent %s reserved for a call no longer here", message.call_id, message.message)
+            return
+        previous = self.ringing.get(message.call_id)
+        call, control, started = entry
+        profile = owner.profiles.get(message.call_id)
+        if profile is None:
+            profile = {}
+
+        async def ring() -> str:
+            if previous is not None and not previous.done():  # the last agent's no-answer is still being told
+                await asyncio.wait({previous})
+            return await ring_agent(
+                call, control, owner, message.call_id, dict(message.message), profile, started=started
+            )
+
+        task = asyncio.get_running_loop().create_task(ring())
+        self.ringing[message.call_id] = task
+        self.tasks.add(task)
+
+        def done(task: asyncio.Task, call_id: str = message.call_id) -> None:
+            self.tasks.discard(task)
+            if self.ringing.get(call_id) is task:
+                self.ringing.pop(call_id, None)
+            if not task.cancelled() and task.exception() is not None:
+                log.error("call %s: agent leg failed", call_id, exc_info=task.exception())
+
+        task.add_done_callback(done)
+
+
+def _poll_owner(owner):
+    from django.db import close_old_connections
+
+    try:
+        return owner.poll()
+    finally:
+        close_old_connections()
 
 
 def _route(invite, call_id: str):

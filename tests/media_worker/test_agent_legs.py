@@ -1,0 +1,275 @@
+"""Agent legs (issue 6 item 5, acceptance 2): the guide's example (a) end to end with real agent phones.
+
+A separate installation (own var/ dir, file SQLite, Redis db 13) with the demo loaded (`manage.py load_demo`:
+IRN 5100 "Route by customer type", the CRM file with customers 1001 STOCKS and 1002 BONDS). Two media
+children behind a real Kamailio front; the agents' extensions point at sipp UAS processes (`uas_agent.xml`
+answers after a ring, fails the call unless the INVITE carries `X-STCC-Customer-ID`, hangs up after ~1 s;
+`uas_busy.xml` answers 486). A sipp caller dials 5100 and types the customer id by SIP INFO; the CRM row
+picks the service; the owning child rings the reserved agent, bridges, and the agent's BYE ends the call.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.media_worker import child_helpers as h
+from tests.media_worker import sipfront_helpers as f
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(
+        not (shutil.which("sipp") and shutil.which("sox") and shutil.which("espeak-ng") and f.kamailio_available()),
+        reason="needs sipp, sox, espeak-ng and kamailio",
+    ),
+]
+pytest.importorskip("pjsua2")
+
+ROOT = Path(__file__).resolve().parents[2]
+IRN = "5100"
+CHILDREN = 2
+REDIS_DB = 13
+
+SETUP = """
+from acd.models import Agent, CallProfileField
+from acd.services.live_config import load_live_config
+CallProfileField.objects.filter(name__in=["Customer ID", "Customer Type"]).update(exported=True)
+for number, uri in EXTENSIONS.items():
+    Agent.objects.filter(number=number).update(extension=uri)
+load_live_config()
+print("ready")
+"""
+
+AGENTS = """
+from acd import notifier
+from acd.models import Agent
+from acd.services.agent_states import agent_login, agent_logout
+engine = notifier.engine()
+for number in LOGOUT:
+    if (engine.agent(number) or {}).get("state", "logged_out") != "logged_out":
+        agent_logout(agent=Agent.objects.get(number=number))
+for number in LOGIN:
+    agent_login(agent=Agent.objects.get(number=number), ready=True)
+print("states", {n: (engine.agent(n) or {}).get("state") for n in ["1001", "1002", "1003"]})
+"""
+
+
+def _manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def _states(output: str) -> dict[str, str]:
+    return ast.literal_eval(output.split("states", 1)[1].strip().splitlines()[0])
+
+
+def _agents(env, *, login=(), logout=()) -> str:
+    code = AGENTS.replace("LOGOUT", repr(list(logout))).replace("LOGIN", repr(list(login)))
+    return _manage(env, "shell", "-c", code)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    import redis
+
+    var = tmp_path_factory.mktemp("var")
+    work = tmp_path_factory.mktemp("agents")
+    redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
+    redis.Redis.from_url(redis_url).flushdb()
+    env = {
+        **os.environ,
+        "CCWEB_VAR_DIR": str(var),
+        "REDIS_URL": redis_url,
+        "DJANGO_SETTINGS_MODULE": "ccweb.settings",
+        "LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("DATABASE_URL", None)
+    _manage(env, "migrate", "--no-input")
+    _manage(env, "load_demo")
+    (var / "prompts" / "0").mkdir(parents=True, exist_ok=True)
+    h.make_prompt(var / "prompts" / "0" / "enter_customer_id.wav", seconds=0.3)
+
+    phones = {
+        "stocks": f.start_uas(work, "uas_agent.xml"),
+        "bonds": f.start_uas(work, "uas_agent.xml"),
+        "busy": f.start_uas(work, "uas_busy.xml"),
+    }
+    extensions = {
+        "1001": f"sip:1001@{f.HOST}:{phones['stocks'].port}",
+        "1002": f"sip:1002@{f.HOST}:{phones['bonds'].port}",
+        "1003": f"sip:1003@{f.HOST}:{phones['busy'].port}",
+    }
+    assert "ready" in _manage(env, "shell", "-c", SETUP.replace("EXTENSIONS", repr(extensions)))
+
+    base = h.free_port_block(CHILDREN)
+    log = work / "media_worker.log"
+    with log.open("wb") as out:
+        media = subprocess.Popen(
+            [sys.executable, "manage.py", "media_worker", "--processes", str(CHILDREN), "--base-port", str(base)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    front = None
+    try:
+        deadline = time.monotonic() + 40
+        while log.read_text(errors="replace").count("ready {") < CHILDREN:
+            assert media.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.1)
+        front = f.start_front(work, [f"sip:127.0.0.1:{base + i}" for i in range(CHILDREN)])
+        yield {"env": env, "db": var / "ccweb.sqlite3", "front": front, "work": work, "log": log, "phones": phones}
+    finally:
+        if front is not None:
+            front.stop()
+        f.stop_process(media)
+        for phone in phones.values():
+            phone.stop()
+        print(log.read_text(errors="replace")[-4000:])
+
+
+def _call(stack, customer: str, timeout: int = 40) -> subprocess.CompletedProcess:
+    work = stack["work"]
+    port = f.free_udp_port()
+    args = ["sipp", f"{f.HOST}:{stack['front'].port}", "-sf", str(f.SCENARIOS / "uac_customer_info.xml")]
+    args += ["-i", f.HOST, "-p", str(port), "-s", IRN, "-bind_local", "-m", "1", "-r", "1"]
+    for index, digit in enumerate(customer, start=1):
+        args += ["-set", f"d{index}", digit]
+    args += ["-mp", str(f.free_udp_port()), "-nostdin", "-timeout", f"{timeout}s", "-timeout_error"]
+    args += ["-trace_msg", "-message_file", str(work / f"uac_{port}_messages.log")]
+    args += ["-trace_err", "-error_file", str(work / f"uac_{port}_errors.log")]
+    result = subprocess.run(args, capture_output=True, text=True, timeout=timeout + 15, cwd=work)
+    result.messages = (work / f"uac_{port}_messages.log").read_text(errors="replace")
+    return result
+
+
+def _rows(db: Path, sql: str, params=()) -> list[dict]:
+    with sqlite3.connect(db, timeout=10) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute(sql, params)]
+
+
+def _wait_rows(db: Path, sql: str, params, count: int, timeout: float = 20.0) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = _rows(db, sql, params)
+        if len(rows) >= count or time.monotonic() > deadline:
+            return rows
+        time.sleep(0.3)
+
+
+def _invites(phone: f.Sipp) -> list[str]:
+    text = phone.messages.read_text(errors="replace") if phone.messages.exists() else ""
+    parts = [part.split("\n\n", 1)[-1] for part in text.split("message received")[1:]]
+    return [part.split("\n\n", 1)[0] for part in parts if part.startswith("INVITE sip:")]
+
+
+def _last_record(stack) -> dict:
+    rows = _wait_rows(stack["db"], "SELECT * FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,), 1)
+    assert rows, "no closed record"
+    return max(rows, key=lambda r: r["id"])
+
+
+def _check_call(stack, customer: str, phone: str, agent: str, service: str, *, closed_before: int) -> dict:
+    result = _call(stack, customer)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-2000:] + stack["log"].read_text(errors="replace")[-3000:]
+    invites = _invites(stack["phones"][phone])
+    assert invites, stack["log"].read_text(errors="replace")[-3000:]
+    invite = invites[-1]
+    assert f"X-STCC-Customer-ID: {customer}" in invite, invite
+    assert f"X-STCC-Service: {service}" in invite, invite
+    assert f"X-STCC-Agent-Number: {agent}" in invite, invite
+    rows = _wait_rows(
+        stack["db"], "SELECT * FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,), closed_before + 1
+    )
+    assert len(rows) == closed_before + 1, rows
+    record = max(rows, key=lambda r: r["id"])
+    profile = json.loads(record["profile"])
+    assert record["outcome"] == "completed", record
+    assert (profile["Service"], profile["Agent Number"], profile["Customer ID"]) == (service, agent, customer)
+    assert profile["Agent Extension"].startswith(f"sip:{agent}@"), profile
+    events = [
+        (r["kind"], r["agent"])
+        for r in _rows(stack["db"], "SELECT * FROM acd_acdevent WHERE call_id = ? ORDER BY id", (record["call_id"],))
+    ]
+    assert ("answered", agent) in events, events
+    return {"record": record, "events": events}
+
+
+def test_example_a_customers_reach_the_stocks_and_the_bonds_agent_with_the_headers(stack):
+    """1001 (STOCKS) rings agent 1001's phone, 1002 (BONDS) agent 1002's; each INVITE carries the exported
+    fields as X-STCC-* headers, the agent answers, the legs are bridged, the agent's BYE ends both legs, and
+    the record closes completed with the agent's fields; the agent goes to wrap-up."""
+    states = _states(_agents(stack["env"], login=["1001", "1002"], logout=["1003"]))
+    assert (states["1001"], states["1002"]) == ("available", "available"), states
+    started = time.monotonic()
+    first = _check_call(stack, "1001", "stocks", "1001", "Stocks", closed_before=0)
+    assert first["events"][0][0] == "queued"
+    second = _check_call(stack, "1002", "bonds", "1002", "Bonds", closed_before=1)
+    assert second["events"][0][0] == "queued"
+    assert time.monotonic() - started < 40
+    states = _states(_agents(stack["env"]))
+    assert (states["1001"], states["1002"]) == ("wrap_up", "wrap_up"), states  # the call ended for the agents too
+
+
+def test_a_busy_agent_is_a_no_answer_and_the_call_waits_for_the_next_agent(stack):
+    """Agent 1003's phone answers 486: no answer reported (the call back at its place, 1003 out of the
+    way); when agent 1002 becomes ready the waiting caller is put through to 1002's phone."""
+    _agents(stack["env"], logout=["1001", "1002"])
+    _agents(stack["env"], login=["1003"])
+    closed = len(_rows(stack["db"], "SELECT id FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,)))
+    busy_before = len(_invites(stack["phones"]["busy"]))
+
+    result: dict = {}
+    caller = threading.Thread(target=lambda: result.setdefault("r", _call(stack, "1002", timeout=60)))
+    caller.start()
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            no_answer = _rows(stack["db"], "SELECT * FROM acd_acdevent WHERE kind = 'no_answer' AND agent = '1003'")
+            if no_answer:
+                break
+            assert time.monotonic() < deadline, stack["log"].read_text(errors="replace")[-3000:]
+            time.sleep(0.3)
+        assert len(_invites(stack["phones"]["busy"])) > busy_before
+        _agents(stack["env"], logout=["1003"], login=["1002"])
+    finally:
+        caller.join(90)
+    call = result["r"]
+    assert call.returncode == 0, (call.stdout + call.stderr)[-2000:] + stack["log"].read_text(errors="replace")[-3000:]
+    rows = _wait_rows(
+        stack["db"], "SELECT * FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,), closed + 1
+    )
+    record = max(rows, key=lambda r: r["id"])
+    profile = json.loads(record["profile"])
+    assert (record["outcome"], profile["Agent Number"], profile["Service"]) == ("completed", "1002", "Bonds")
+    events = [
+        (r["kind"], r["agent"])
+        for r in _rows(stack["db"], "SELECT * FROM acd_acdevent WHERE call_id = ? ORDER BY id", (record["call_id"],))
+    ]
+    assert ("no_answer", "1003") in events and ("answered", "1002") in events, events
+    assert events.index(("no_answer", "1003")) < events.index(("answered", "1002")), events
+
+
+def test_exported_fields_become_one_line_x_stcc_headers():
+    from media_worker.agent_leg import agent_headers
+
+    profile = {"Customer Number": "42", "Customer Name": "Ann\r\nInjected: 1", "Empty": " ", "Hidden": "x"}
+    headers = agent_headers(profile, ["Customer Number", "Customer Name", "Empty", "Missing"])
+    assert headers == {"X-STCC-Customer-Number": "42", "X-STCC-Customer-Name": "Ann Injected: 1"}
