@@ -40,7 +40,6 @@ IRNS = [
 USER_FIELDS = [
     ("Customer Type", "Customer type from the CRM (Stocks or Bonds)", "text"),
     ("Account Balance", "Account balance from the CRM", "currency"),
-    ("Customer ID", "Customer ID entered by the caller", "number"),
 ]
 CRM_CONNECTION = "Demo CRM"
 CRM_CUSTOMERS = [

@@ -84,7 +84,13 @@ def load_demo() -> list[str]:
             created,
         )
     for name, description, data_type in data.USER_FIELDS:
-        _ensure(CallProfileField, {"name": name}, {"description": description, "data_type": data_type}, created)
+        # exported: the agent's phone gets them as X-STCC-<Field> headers with the call
+        _ensure(
+            CallProfileField,
+            {"name": name},
+            {"description": description, "data_type": data_type, "exported": True},
+            created,
+        )
     crm = demo_crm_path()
     build_demo_crm(crm)
     _ensure(

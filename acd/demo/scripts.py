@@ -1,5 +1,8 @@
 """The guide's two worked examples as call control scripts, on the demo CRM (a SQLite file over ODBC).
 
+The customer ID the caller types goes to the profile's Customer Number (Table 1: "Identifier number
+of the customer"), which is exported: the agent's phone gets it as X-STCC-Customer-Number.
+
 (a) "Routing a Call Based on CRM Information": Get Digits customer ID -> SQLConnect -> Query Database
     -> SQLExecute customer type -> Decision -> Change Profile (Service = Stocks or Bonds) -> Queue to Service.
 (b) "Providing Self-Service Options Using CRM Information": Get Digits -> SQL balance -> Announce the
@@ -7,7 +10,7 @@
 """
 
 CRM = "Demo CRM"
-FIND = "SELECT customer_id FROM customers WHERE customer_id = %Customer ID%"
+FIND = "SELECT customer_id FROM customers WHERE customer_id = %Customer Number%"
 
 
 def _ask_id(success: str) -> dict:
@@ -16,7 +19,7 @@ def _ask_id(success: str) -> dict:
         "action": "get_digits",
         "params": {
             "prompt": ["enter_customer_id"],
-            "field": "Customer ID",
+            "field": "Customer Number",
             "min_digits": 1,
             "max_digits": 10,
             "terminator": "#",
@@ -85,7 +88,7 @@ ROUTE_BY_CUSTOMER_TYPE = {
             "action": "sql_execute",
             "params": {
                 "connection": CRM,
-                "statement": "SELECT customer_type FROM customers WHERE customer_id = %Customer ID%",
+                "statement": "SELECT customer_type FROM customers WHERE customer_id = %Customer Number%",
             },
             "exits": {"success": "disconnect", "no_rows": "not_found", "timeout": "db_down", "failure": "db_down"},
         },
@@ -133,7 +136,7 @@ ACCOUNT_BALANCE = {
             "action": "sql_execute",
             "params": {
                 "connection": CRM,
-                "statement": "SELECT balance AS account_balance FROM customers WHERE customer_id = %Customer ID%",
+                "statement": "SELECT balance AS account_balance FROM customers WHERE customer_id = %Customer Number%",
             },
             "exits": {"success": "say_balance", "no_rows": "not_found", "timeout": "db_down", "failure": "db_down"},
         },

@@ -33,7 +33,7 @@ def exits(result):
 def test_customer_1001_is_routed_to_stocks(demo):
     result = simulate(demo, ROUTE, "1001#", "5100")
     assert (result["outcome"], result["destination"], result["profile"]["Service"]) == ("queued", "Stocks", "Stocks")
-    assert result["profile"]["Customer Type"] == "STOCKS" and result["profile"]["Customer ID"] == "1001"
+    assert result["profile"]["Customer Type"] == "STOCKS" and result["profile"]["Customer Number"] == "1001"
     assert [node for node, _ in exits(result)] == [
         "ask_id",
         "connect",

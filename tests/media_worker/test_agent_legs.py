@@ -3,7 +3,7 @@
 A separate installation (own var/ dir, file SQLite, Redis db 13) with the demo loaded (`manage.py load_demo`:
 IRN 5100 "Route by customer type", the CRM file with customers 1001 STOCKS and 1002 BONDS). Two media
 children behind a real Kamailio front; the agents' extensions point at sipp UAS processes (`uas_agent.xml`
-answers after a ring, fails the call unless the INVITE carries `X-STCC-Customer-ID`, hangs up after ~1 s;
+answers after a ring, fails the call unless the INVITE carries `X-STCC-Customer-Number`, hangs up after ~1 s;
 `uas_busy.xml` answers 486). A sipp caller dials 5100 and types the customer id by SIP INFO; the CRM row
 picks the service; the owning child rings the reserved agent, bridges, and the agent's BYE ends the call.
 """
@@ -41,9 +41,8 @@ CHILDREN = 2
 REDIS_DB = 13
 
 SETUP = """
-from acd.models import Agent, CallProfileField
+from acd.models import Agent
 from acd.services.live_config import load_live_config
-CallProfileField.objects.filter(name__in=["Customer ID", "Customer Type"]).update(exported=True)
 for number, uri in EXTENSIONS.items():
     Agent.objects.filter(number=number).update(extension=uri)
 load_live_config()
@@ -192,7 +191,7 @@ def _check_call(stack, customer: str, phone: str, agent: str, service: str, *, c
     invites = _invites(stack["phones"][phone])
     assert invites, stack["log"].read_text(errors="replace")[-3000:]
     invite = invites[-1]
-    assert f"X-STCC-Customer-ID: {customer}" in invite, invite
+    assert f"X-STCC-Customer-Number: {customer}" in invite, invite
     assert f"X-STCC-Service: {service}" in invite, invite
     assert f"X-STCC-Agent-Number: {agent}" in invite, invite
     rows = _wait_rows(
@@ -202,7 +201,7 @@ def _check_call(stack, customer: str, phone: str, agent: str, service: str, *, c
     record = max(rows, key=lambda r: r["id"])
     profile = json.loads(record["profile"])
     assert record["outcome"] == "completed", record
-    assert (profile["Service"], profile["Agent Number"], profile["Customer ID"]) == (service, agent, customer)
+    assert (profile["Service"], profile["Agent Number"], profile["Customer Number"]) == (service, agent, customer)
     assert profile["Agent Extension"].startswith(f"sip:{agent}@"), profile
     events = [
         (r["kind"], r["agent"])
