@@ -300,6 +300,20 @@ class Stack:
             raise RuntimeError("sipp UAS exited")
         return process, port
 
+    def deaths(self) -> int:
+        """Media children that died so far (the supervisor restarts them and logs `... died; ...`)."""
+        return self.media_log.read_text(errors="replace").count(" died; ")
+
+    def wait_pool_healthy(self, timeout: float = 120.0) -> None:
+        """After child restarts: every started child `ready`, then one ping interval so Kamailio uses it again."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.media_log.read_text(errors="replace")
+            if text.count("ready {") >= text.count(" started on port "):
+                break
+            time.sleep(0.5)
+        time.sleep(6)
+
     def active_records(self) -> int:
         with sqlite3.connect(self.work / "var" / "ccweb.sqlite3", timeout=10) as conn:
             return conn.execute("SELECT COUNT(*) FROM acd_callrecord WHERE outcome = 'active'").fetchone()[0]

@@ -25,7 +25,9 @@ child keeps one slot for an agent leg, so a child holds 3 callers (media_worker/
 concurrent calls therefore need 100 children (~130 MB RSS each, ~13 GB) and 100 Python processes; the
 default --processes is what the memory allows, up to that. The cps figure is bounded the same way:
 max_cps <= 3 x children / call duration (prompt + setup/teardown), since a call holds its slot for its
-whole life and the front answers 503 when every child is full.
+whole life and the front answers 503 when every child is full. With enough children, CPU is the
+limit: each idle child polls pjsua2 and answers the front's OPTIONS pings (~0.7 % of a core each), and
+each call costs the RTP it sends; the output says which limit was hit.
 
 The machine may be shared: /proc/loadavg is printed before and after, and the CPU figures are per
 process, not machine-wide.
@@ -38,6 +40,7 @@ Usage: .venv/bin/python bench/sip_load.py [--processes N] [--max-cps 60] [--hold
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import time
@@ -111,6 +114,7 @@ def baseline(stack: Stack, rates: list[int], step: int) -> dict[int, float]:
 def cps_search(stack: Stack, rates: list[int], step: int, base: dict[int, float]) -> tuple[int, int, float]:
     best, failed_at_best, cpu_per_cps = 0, 0, 0.0
     for i, rate in enumerate(rates):
+        deaths = stack.deaths()
         meter = CpuMeter(stack.ccweb_pgids())
         run = stack.sipp(
             stack.front_port,
@@ -127,11 +131,13 @@ def cps_search(stack: Stack, rates: list[int], step: int, base: dict[int, float]
             f"cps       {rate:>3} cps  ok={run.ok:<5} failed={run.failed:<3} 486/503={run.busy:<3} "
             f"peak concurrent={run.peak_current:<4} "
             f"ccweb CPU {ccweb:5.1f} %  sipp CPU {run.cpu_pct:5.1f} % (baseline {base.get(rate, 0):5.1f} %)  "
-            f"wall {run.wall_s:5.1f} s"
+            f"wall {run.wall_s:5.1f} s  children died {stack.deaths() - deaths}"
         )
         leftover = wait_idle(stack)
         if run.failed or run.ok != rate * step:
             say(f"cps       stop: {run.failed} failed at {rate} cps ({leftover} records still active)")
+            if stack.deaths() > deaths:
+                stack.wait_pool_healthy()
             break
         best, failed_at_best, cpu_per_cps = rate, run.failed, ccweb / rate
     return best, failed_at_best, cpu_per_cps
@@ -141,6 +147,7 @@ def concurrency(stack: Stack, target: int, rate: int, hold: float) -> tuple[int,
     level = target
     while level >= 1:
         state = {"meter": None, "cpu": 0.0, "db_peak": 0}
+        deaths = stack.deaths()
 
         def sample(current: int, level: int = level, state: dict = state) -> None:
             progress("concurrent", min(current, level), level)
@@ -165,9 +172,12 @@ def concurrency(stack: Stack, target: int, rate: int, hold: float) -> tuple[int,
             f"concurrent level={level:<4} ok={run.ok:<4} failed={run.failed:<3} 486/503={run.busy:<3} "
             f"peak sipp CurrentCall="
             f"{run.peak_current:<4} peak active CallRecords={state['db_peak']:<4} ccweb CPU at plateau "
-            f"{state['cpu']:5.1f} %  ccweb RSS {rss_mb(stack.ccweb_pgids()):.0f} MB"
+            f"{state['cpu']:5.1f} %  ccweb RSS {rss_mb(stack.ccweb_pgids()):.0f} MB  "
+            f"children died {stack.deaths() - deaths}"
         )
         wait_idle(stack, timeout=hold + 20)
+        if stack.deaths() > deaths:
+            stack.wait_pool_healthy()
         if run.failed == 0 and run.ok == level:
             peak = min(run.peak_current, level)
             return peak, 0, (state["cpu"] / peak if peak else 0.0)
@@ -223,7 +233,7 @@ def main() -> int:
         max_cps, failed_cps, cpu_per_cps = cps_search(stack, rates, args.step, base)
         say(f"cps       max {max_cps} cps with 0 failed; ccweb CPU per call/s {cpu_per_cps:.2f} %")
         max_conc, failed_conc, cpu_per_call = concurrency(stack, target, args.conc_rate, hold)
-        say(f"outcomes of the CallRecords: {stack.outcomes()}")
+        say(f"outcomes of the CallRecords: {stack.outcomes()}; media children died in all: {stack.deaths()}")
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -233,11 +243,18 @@ def main() -> int:
         print("interrupted: no RESULT", file=sys.stderr)
         return 130
     if max_conc < args.target_concurrent:
-        say(
-            f"limit: {max_conc} concurrent < {args.target_concurrent}: {processes} children x {CALLS_PER_CHILD} calls "
-            f"(pjsua2 wheel PJSUA_MAX_CALLS=4); {args.target_concurrent} needs "
-            f"{-(-args.target_concurrent // CALLS_PER_CHILD)} children (~{CHILD_RSS_MB} MB each)"
-        )
+        needed = -(-args.target_concurrent // CALLS_PER_CHILD)
+        if processes < needed:
+            say(
+                f"limit: {processes} children x {CALLS_PER_CHILD} calls (pjsua2 wheel PJSUA_MAX_CALLS=4); "
+                f"{args.target_concurrent} calls need {needed} children (~{CHILD_RSS_MB} MB RSS each)"
+            )
+        else:
+            say(
+                f"limit: CPU, not slots: {processes} children hold {CALLS_PER_CHILD * processes} calls, but "
+                f"{max_conc} calls already cost {cpu_per_call * max_conc:.0f} % of the {os.cpu_count() * 100} % "
+                f"this machine has (idle pool included)"
+            )
     print(
         f"RESULT max_cps={max_cps} max_concurrent_ivr_calls={max_conc} failed={failed_cps + failed_conc} "
         f"cpu_per_call_pct={cpu_per_call:.2f}"
