@@ -55,8 +55,7 @@ class CallHandle:
     def answer(self, code: int = 200) -> None:
         if self.ended:
             return
-        self.endpoint.answer(self.call_id, code)
-        if 200 <= code < 300:
+        if self.endpoint.answer(self.call_id, code) and 200 <= code < 300:
             self.answered = True
 
     def play(self, wav_path: str, *, loop: bool = False) -> None:

@@ -213,15 +213,23 @@ class Endpoint:
         """True while the calls held (the new one included) stay within `capacity`."""
         return len(self._calls) <= self.capacity
 
-    def answer(self, call_id: int, code: int = 200, reason: str = "") -> None:
+    def answer(self, call_id: int, code: int = 200, reason: str = "") -> bool:
+        """Send `code` for an incoming call; False when the INVITE is already over (the caller
+        cancelled, or it timed out while the child was busy): pjsua2 raises then, and a raise
+        here would end the whole child with its other calls."""
         call = self._calls.get(call_id)
         if call is None:
-            return
+            return False
         prm = pj.CallOpParam(True)
         prm.statusCode = code
         if reason:
             prm.reason = reason
-        call.answer(prm)
+        try:
+            call.answer(prm)
+        except pj.Error as exc:
+            log.info("call %s: answer %s refused by pjsua2: %s", call_id, code, exc.info())
+            return False
+        return True
 
     def hangup(self, call_id: int, code: int = 0) -> None:
         """End the call: BYE when answered, CANCEL when ours and ringing, a final `code` (default 603) when
