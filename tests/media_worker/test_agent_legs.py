@@ -25,6 +25,7 @@ import pytest
 
 from tests.media_worker import child_helpers as h
 from tests.media_worker import sipfront_helpers as f
+from tests.media_worker.pool import media_pool
 
 pytestmark = [
     pytest.mark.integration,
@@ -114,32 +115,16 @@ def stack(tmp_path_factory):
     }
     assert "ready" in _manage(env, "shell", "-c", SETUP.replace("EXTENSIONS", repr(extensions)))
 
-    base = h.free_port_block(CHILDREN)
-    log = work / "media_worker.log"
-    with log.open("wb") as out:
-        media = subprocess.Popen(
-            [sys.executable, "manage.py", "media_worker", "--processes", str(CHILDREN), "--base-port", str(base)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    front = None
     try:
-        deadline = time.monotonic() + 40
-        while log.read_text(errors="replace").count("ready {") < CHILDREN:
-            assert media.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
-            time.sleep(0.1)
-        front = f.start_front(work, [f"sip:127.0.0.1:{base + i}" for i in range(CHILDREN)])
-        yield {"env": env, "db": var / "ccweb.sqlite3", "front": front, "work": work, "log": log, "phones": phones}
+        with media_pool(env, work, CHILDREN, ready_s=40) as (front, log):
+            try:
+                db = var / "ccweb.sqlite3"
+                yield {"env": env, "db": db, "front": front, "work": work, "log": log, "phones": phones}
+            finally:
+                print(log.read_text(errors="replace")[-4000:])
     finally:
-        if front is not None:
-            front.stop()
-        f.stop_process(media)
         for phone in phones.values():
             phone.stop()
-        print(log.read_text(errors="replace")[-4000:])
 
 
 def _call(stack, customer: str, timeout: int = 40) -> subprocess.CompletedProcess:

@@ -24,6 +24,7 @@ import pytest
 
 from tests.media_worker import child_helpers as h
 from tests.media_worker import sipfront_helpers as f
+from tests.media_worker.pool import media_pool
 
 pytestmark = [
     pytest.mark.integration,
@@ -113,30 +114,11 @@ def stack(tmp_path_factory):
     (var / "prompts" / "0").mkdir(parents=True)
     h.make_prompt(var / "prompts" / "0" / "hello.wav", seconds=PROMPT_SECONDS)
 
-    base = h.free_port_block(CHILDREN)
-    log = work / "media_worker.log"
-    with log.open("wb") as out:
-        media = subprocess.Popen(
-            [sys.executable, "manage.py", "media_worker", "--processes", str(CHILDREN), "--base-port", str(base)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    front = None
-    try:
-        deadline = time.monotonic() + 30
-        while log.read_text(errors="replace").count("ready {") < CHILDREN:
-            assert media.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
-            time.sleep(0.1)
-        front = f.start_front(work, [f"sip:127.0.0.1:{base + i}" for i in range(CHILDREN)])
-        yield {"env": env, "db": var / "ccweb.sqlite3", "front": front, "work": work, "log": log}
-    finally:
-        if front is not None:
-            front.stop()
-        f.stop_process(media)
-        print(log.read_text(errors="replace")[-3000:])
+    with media_pool(env, work, CHILDREN, ready_s=30) as (front, log):
+        try:
+            yield {"env": env, "db": var / "ccweb.sqlite3", "front": front, "work": work, "log": log}
+        finally:
+            print(log.read_text(errors="replace")[-3000:])
 
 
 def _call(

@@ -1,0 +1,45 @@
+"""A media worker pool behind a Kamailio front, as `make run` starts them, for the end-to-end tests."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tests.media_worker import child_helpers as h
+from tests.media_worker import sipfront_helpers as f
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextmanager
+def media_pool(env: dict[str, str], work: Path, children: int, *, ready_s: float = 40) -> Iterator[tuple[Any, Path]]:
+    """`manage.py media_worker` with `children` children on free ports, then the front in front of
+    them; yields (front, the pool's log) and stops both."""
+    base = h.free_port_block(children)
+    log = work / "media_worker.log"
+    with log.open("wb") as out:
+        media = subprocess.Popen(
+            [sys.executable, "manage.py", "media_worker", "--processes", str(children), "--base-port", str(base)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    front = None
+    try:
+        deadline = time.monotonic() + ready_s
+        while log.read_text(errors="replace").count("ready {") < children:
+            assert media.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.1)
+        front = f.start_front(work, [f"sip:127.0.0.1:{base + i}" for i in range(children)])
+        yield front, log
+    finally:
+        if front is not None:
+            front.stop()
+        f.stop_process(media)
