@@ -48,7 +48,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _sip_stack import LONG_NUMBER, SHORT_NUMBER, CpuMeter, Stack, rss_mb  # noqa: E402
+from _procs import CpuMeter, rss_mb  # noqa: E402
+from _sip_stack import LONG_NUMBER, SHORT_NUMBER, Stack  # noqa: E402
 from _stats import progress  # noqa: E402
 
 CALLS_PER_CHILD = 3

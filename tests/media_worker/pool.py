@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import time
@@ -10,10 +11,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.media_worker import child_helpers as h
 from tests.media_worker import sipfront_helpers as f
 
 ROOT = Path(__file__).resolve().parents[2]
+
+#: the marks of an end-to-end module (real sipp, sox, espeak-ng and kamailio)
+END_TO_END = [
+    pytest.mark.integration,
+    pytest.mark.skipif(
+        not (shutil.which("sipp") and shutil.which("sox") and shutil.which("espeak-ng") and f.kamailio_available()),
+        reason="needs sipp, sox, espeak-ng and kamailio",
+    ),
+]
 
 
 @contextmanager

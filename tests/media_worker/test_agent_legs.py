@@ -13,7 +13,6 @@ from __future__ import annotations
 import ast
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -25,15 +24,9 @@ import pytest
 
 from tests.media_worker import child_helpers as h
 from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import media_pool
+from tests.media_worker.pool import END_TO_END, media_pool
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(
-        not (shutil.which("sipp") and shutil.which("sox") and shutil.which("espeak-ng") and f.kamailio_available()),
-        reason="needs sipp, sox, espeak-ng and kamailio",
-    ),
-]
+pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
 
 ROOT = Path(__file__).resolve().parents[2]
