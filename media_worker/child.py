@@ -151,6 +151,9 @@ def run_child(
     calls: dict[int, CallHandle] = {}
     counters = {"calls": 0, "answered": 0, "rejected_full": 0, "ended": 0, "handler_errors": 0}
     _status("ready", port=port, pid=os.getpid(), capacity=endpoint.capacity)
+    start = getattr(handler, "start", None)
+    if callable(start):  # a handler that also places calls (ScriptHandler: callbacks) starts polling for them
+        start(endpoint, loop)
     next_parent_check = time.monotonic() + 1.0
     try:
         while not stop.requested:
@@ -163,6 +166,9 @@ def run_child(
                     log.warning("parent %s is gone: stopping", parent)
                     break
     finally:
+        stop_hook = getattr(handler, "stop", None)
+        if callable(stop_hook):  # no new outbound requests; dials in progress hang up and report
+            stop_hook()
         # Hang up through the loop so the handler still sees each call's Ended, then destroy pjsua2.
         for call in list(calls.values()):
             call.hangup(0 if call.answered else 503)
@@ -200,7 +206,9 @@ def dispatch(
                 request_uri=event.request_uri,
                 sip_call_id=event.sip_call_id,
             )
-            if not endpoint.has_room():
+            # slots a callback being dialled still needs (its customer's leg) are not for new callers
+            reserved = getattr(handler, "reserved_slots", 0)
+            if not endpoint.has_room() or (reserved and endpoint.active_calls + reserved > endpoint.capacity):
                 counters["rejected_full"] += 1
                 call.answer(486)
                 continue

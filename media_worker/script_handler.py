@@ -48,6 +48,26 @@ class ScriptHandler:
         self.active: dict[str, tuple] = {}
         self.ringing: dict[str, asyncio.Task] = {}
         self._poller: asyncio.Task | None = None
+        self.originator = None  # media_worker.originator.Originator, from start()
+
+    # the child's hooks: outbound requests (callbacks) are dialled by this child too ------------------
+
+    def start(self, endpoint, loop: asyncio.AbstractEventLoop) -> None:
+        """The endpoint is up: take the ACD's dial requests when there is room (media_worker.originator)."""
+        from media_worker.originator import Originator
+
+        self.originator = Originator(self.owner_id, endpoint)
+        self.originator.start(loop)
+
+    def stop(self) -> None:
+        """The child is stopping: no new requests; dials in progress hang up and report."""
+        if self.originator is not None:
+            self.originator.stop()
+
+    @property
+    def reserved_slots(self) -> int:
+        """Slots a dial in progress still needs: the child's capacity rule keeps them from new callers."""
+        return self.originator.reserved_slots if self.originator is not None else 0
 
     def __call__(self, event: events.Event, call) -> None:
         if isinstance(event, events.IncomingCall):
