@@ -1,0 +1,230 @@
+"""Originate (issue 6 item 6) end to end: a media child dials callbacks from the ACD's originate stream.
+
+A separate installation (own var/ dir, file SQLite, Redis db 12 under its own key prefix) with the demo loaded;
+agent 1001 (Stocks) has a sipp phone (`uas_agent_callback.xml`: fails unless the INVITE carries
+`X-STCC-Customer-Number`, answers after a ring, stays on the line until the child's BYE). Customers are sipp
+UAS too: one that answers and hangs up after ~1 s (`uas_customer.xml`, reached through the outbound gateway
+`CCWEB_OUTBOUND_GATEWAY` for a bare number) and one that answers 486 (`uas_busy.xml`, a `sip:` URI
+destination). A callback is requested in the ACD, agent 1001 gets ready, and the pool (one child behind the
+front, as `make run` has it) does the rest.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tests.media_worker import sipfront_helpers as f
+from tests.media_worker.pool import END_TO_END, media_pool
+
+pytestmark = END_TO_END
+pytest.importorskip("pjsua2")
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_DB = 12
+PROFILE = {"Customer Number": "1001", "ANI": "+15551230001", "Customer Type": "STOCKS", "Call Type": "Callback"}
+
+SETUP = """
+from acd.models import Agent
+from acd.services.live_config import load_live_config
+Agent.objects.filter(number="1001").update(extension=EXTENSION)
+load_live_config()
+print("ready")
+"""
+
+# a waiting Stocks call becomes a callback (its caller has hung up); then agent 1001 gets ready
+CALLBACK = """
+from acd import notifier
+from acd.models import Agent
+from acd.services import acd_calls
+from acd.services.agent_states import agent_login, agent_ready
+agent = Agent.objects.get(number="1001")
+engine = notifier.engine()
+if (engine.agent("1001") or {}).get("state", "logged_out") == "logged_out":
+    agent_login(agent=agent)
+elif engine.agent("1001")["state"] != "released":
+    from acd.services.agent_states import agent_force_state
+    agent_force_state(agent=agent, state="released")
+acd_calls.call_queued(call_id=CALL, service="Stocks", owner="a-caller-child")
+acd_calls.callback_requested(call_id=CALL, destinations=DESTINATIONS, profile=PROFILE)
+agent_ready(agent=agent)
+print("states", {"agent": engine.agent("1001")["state"], "call": engine.call(CALL).get("state", "")})
+"""
+
+STATE = """
+from acd import notifier
+engine = notifier.engine()
+print("states", {"agent": (engine.agent("1001") or {}).get("state"), "call": engine.call(CALL).get("state", "")})
+"""
+
+
+def _manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def _states(output: str) -> dict[str, str]:
+    return ast.literal_eval(output.split("states", 1)[1].strip().splitlines()[0])
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    import redis
+
+    var = tmp_path_factory.mktemp("var")
+    work = tmp_path_factory.mktemp("originate")
+    prefix = f"ccweb:originate-e2e:{uuid.uuid4().hex[:8]}:"
+    redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
+    phones = {
+        "agent": f.start_uas(work, "uas_agent_callback.xml"),
+        "customer": f.start_uas(work, "uas_customer.xml"),
+        "busy": f.start_uas(work, "uas_busy.xml"),
+    }
+    env = {
+        **os.environ,
+        "CCWEB_VAR_DIR": str(var),
+        "REDIS_URL": redis_url,
+        "CCWEB_ACD_REDIS_PREFIX": prefix,
+        "CCWEB_ACD_GROUP_PREFIX": f"ccweb.originate{uuid.uuid4().hex[:8]}.",
+        "CCWEB_OUTBOUND_GATEWAY": f"{f.HOST}:{phones['customer'].port}",
+        "CCWEB_ORIGINATE_POLL_SECONDS": "0.2",
+        "DJANGO_SETTINGS_MODULE": "ccweb.settings",
+        "LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("DATABASE_URL", None)
+    try:
+        _manage(env, "migrate", "--no-input")
+        _manage(env, "load_demo")
+        extension = f"sip:1001@{f.HOST}:{phones['agent'].port}"
+        assert "ready" in _manage(env, "shell", "-c", SETUP.replace("EXTENSION", repr(extension)))
+        with media_pool(env, work, 1, ready_s=40) as (front, log):
+            try:
+                yield {"env": env, "db": var / "ccweb.sqlite3", "log": log, "phones": phones}
+            finally:
+                print(log.read_text(errors="replace")[-4000:])
+    finally:
+        for phone in phones.values():
+            phone.stop()
+        client = redis.Redis.from_url(redis_url)
+        keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+        if keys:
+            client.delete(*keys)
+
+
+def _callback(stack, call_id: str, destinations: list[str]) -> dict[str, str]:
+    code = CALLBACK.replace("CALL", repr(call_id)).replace("DESTINATIONS", repr(destinations))
+    return _states(_manage(stack["env"], "shell", "-c", code.replace("PROFILE", repr(PROFILE))))
+
+
+def _engine_state(stack, call_id: str) -> dict[str, str]:
+    return _states(_manage(stack["env"], "shell", "-c", STATE.replace("CALL", repr(call_id))))
+
+
+def _rows(db: Path, sql: str, params=()) -> list[dict]:
+    with sqlite3.connect(db, timeout=10) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute(sql, params)]
+
+
+def _wait_rows(stack, sql: str, params, count: int, timeout: float = 40.0) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = _rows(stack["db"], sql, params)
+        if len(rows) >= count:
+            return rows
+        assert time.monotonic() < deadline, (rows, stack["log"].read_text(errors="replace")[-3000:])
+        time.sleep(0.3)
+
+
+def _records(stack, call_id: str, count: int) -> list[dict]:
+    sql = "SELECT * FROM acd_callrecord WHERE call_id LIKE ? AND outcome != 'active' ORDER BY id"
+    return _wait_rows(stack, sql, (f"{call_id}:%",), count)
+
+
+def _messages(phone: f.Sipp) -> list[tuple[float, str, str]]:
+    """(unix time, received|sent, first line) of each SIP message in sipp's trace."""
+    text = phone.messages.read_text(errors="replace") if phone.messages.exists() else ""
+    pattern = r"-{5,} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+)\n\w+ message (received|sent) [^\n]*\n\n([^\r\n]*)"
+    found = re.findall(pattern, text)
+    return [(datetime.strptime(at, "%Y-%m-%d %H:%M:%S.%f").timestamp(), kind, line) for at, kind, line in found]
+
+
+def _invites(phone: f.Sipp) -> list[str]:
+    text = phone.messages.read_text(errors="replace") if phone.messages.exists() else ""
+    parts = [part.split("\n\n", 1)[-1] for part in text.split("message received")[1:]]
+    return [part.split("\n\n", 1)[0] for part in parts if part.startswith("INVITE sip:")]
+
+
+def test_a_callback_rings_the_agent_with_the_profile_then_dials_the_customer_and_connects(stack):
+    """The agent's phone rings first with X-STCC headers from the kept profile; the customer's number (bare: to
+    the outbound gateway) is dialled only once the agent answered; the customer answers, the ACD connects
+    the callback (callback_made answered), the customer's BYE ends both legs, the agent goes to wrap-up, and
+    the attempt's CallRecord is completed with the profile."""
+    agent, customer = stack["phones"]["agent"], stack["phones"]["customer"]
+    states = _callback(stack, "cb-answered", ["555-0001"])
+    assert states["agent"] in ("reserved", "ringing", "on_call"), states
+    (record,) = _records(stack, "cb-answered", 1)
+    assert (record["direction"], record["outcome"], record["sip_status"]) == ("outbound", "completed", 200), record
+    assert record["reason"] == "callback answered" and record["dnis"] == "555-0001"
+    profile = json.loads(record["profile"])
+    assert (profile["Customer Number"], profile["Agent Number"], profile["Service"]) == ("1001", "1001", "Stocks")
+    assert profile["Call Type"] == "Callback"
+
+    invite = _invites(agent)[-1]
+    assert "X-STCC-Customer-Number: 1001" in invite and "X-STCC-Agent-Number: 1001" in invite, invite
+    assert "X-STCC-Customer-Type: STOCKS" in invite, invite
+    customer_invite = _invites(customer)[-1]
+    assert customer_invite.startswith(f"INVITE sip:5550001@{f.HOST}:{customer.port}"), customer_invite
+    agent_answered = min(at for at, kind, line in _messages(agent) if kind == "sent" and line.startswith("SIP/2.0 200"))
+    customer_rung = min(at for at, kind, line in _messages(customer) if line.startswith("INVITE"))
+    assert agent_answered < customer_rung, (agent_answered, customer_rung)
+    assert any(line.startswith("BYE") for _, kind, line in _messages(agent) if kind == "received")  # the child's
+
+    events = _rows(stack["db"], "SELECT * FROM acd_acdevent WHERE call_id = ? ORDER BY id", ("cb-answered",))
+    kinds = [(e["kind"], e["agent"]) for e in events]
+    assert ("answered", "1001") in kinds, kinds
+    made = [json.loads(e["data"]) for e in events if e["kind"] == "callback_made"]
+    assert [m["result"] for m in made] == ["answered"] and made[0]["destination"] == "555-0001"
+    assert _engine_state(stack, "cb-answered") == {"agent": "wrap_up", "call": ""}
+
+
+def test_a_busy_customer_uses_each_attempt_then_the_callback_is_dropped_and_the_agent_is_free(stack):
+    """The customer answers 486 every time: each attempt rings the agent, dials the customer (a sip: URI, as is),
+    is reported busy (callback_made busy; the agent available again, so the next attempt follows at once)
+    until the service's 3 attempts are used; every attempt has a CallRecord (rejected, 486, "callback busy")."""
+    agent, busy = stack["phones"]["agent"], stack["phones"]["busy"]
+    agent_invites, busy_invites = len(_invites(agent)), len(_invites(busy))
+    destination = f"sip:5550002@{f.HOST}:{busy.port}"
+    _callback(stack, "cb-busy", [destination])
+    records = _records(stack, "cb-busy", 3)
+    assert [(r["outcome"], r["sip_status"]) for r in records] == [("rejected", 486)] * 3, records
+    assert all(r["reason"].startswith("callback busy") for r in records), records
+    assert len(_invites(agent)) - agent_invites == 3 and len(_invites(busy)) - busy_invites == 3
+    events = _rows(stack["db"], "SELECT * FROM acd_acdevent WHERE call_id = ? ORDER BY id", ("cb-busy",))
+    made = [json.loads(e["data"]) for e in events if e["kind"] == "callback_made"]
+    assert [(m["result"], m["attempt"], m["destination"]) for m in made] == [
+        ("busy", 1, destination),
+        ("busy", 2, destination),
+        ("busy", 3, destination),
+    ]
+    assert made[-1]["exhausted"] is True
+    assert not any(e["kind"] == "answered" for e in events)
+    deadline = time.monotonic() + 10
+    while (state := _engine_state(stack, "cb-busy")) != {"agent": "available", "call": ""}:
+        assert time.monotonic() < deadline, state
+        time.sleep(0.5)
