@@ -14,9 +14,10 @@ answers 486 so the SIP front tries another child.
 
 Object lifetimes: pjsua2 aborts the process if a `Call` outlives `libDestroy`, and a `Call` deleted while
 pjsua reuses its slot for a newer call would hang up the newer one. So the adapter holds every `Call`,
-`AudioMediaPlayer` and the `Account` itself, deletes a call right after the poll in which it disconnected,
-and `close()` hangs up every call, waits for them to end, drops players, calls and the account, and only
-then destroys the library.
+`AudioMediaPlayer`, `AudioMediaRecorder` and the `Account` itself, deletes a call right after the poll in which
+it disconnected, and `close()` hangs up every call, waits for them to end, drops players, recorders, calls and
+the account, and only then destroys the library. A recorder writes its WAV header only when it is destroyed,
+so it is dropped before its call is released (on `hangup`, `stop_record`, the call's end, or `close()`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 
 PJSUA_MAX_CALLS = 4  # compiled into the wheel
 DEFAULT_CAPACITY = PJSUA_MAX_CALLS - 1  # one slot kept free for an agent leg
+
+DTMF_METHODS = {"rfc4733": pj.PJSUA_DTMF_METHOD_RFC2833, "info": pj.PJSUA_DTMF_METHOD_SIP_INFO}
 
 _STATES = {
     pj.PJSIP_INV_STATE_NULL: "NULL",
@@ -64,6 +67,7 @@ class _Call(pj.Call):
         self.adapter = adapter
         self.call_id = call_id
         self.player: _Player | None = None
+        self.recorder: pj.AudioMediaRecorder | None = None
         self.media_active = False
         self.tx_packets = 0
         self.rx_packets = 0
@@ -131,6 +135,7 @@ class Endpoint:
         capacity: int = DEFAULT_CAPACITY,
         tcp: bool = True,
         log_level: int = 1,
+        id_uri: str = "",
     ) -> None:
         self.port = port
         self.capacity = capacity
@@ -166,7 +171,8 @@ class Endpoint:
         self._lib.libStart()
 
         account_config = pj.AccountConfig()
-        account_config.idUri = f"sip:ccweb@{public_address}:{port}"
+        # `id_uri` is the From of the calls this endpoint places (democall's caller sets the caller's number)
+        account_config.idUri = id_uri or f"sip:ccweb@{public_address}:{port}"
         account_config.mediaConfig.transportConfig.port = rtp_port
         account_config.mediaConfig.transportConfig.portRange = rtp_port_range
         self._account: _Account | None = _Account(self)
@@ -239,6 +245,7 @@ class Endpoint:
             return
         call.snapshot_stats()
         self.stop_play(call_id)
+        self.stop_record(call_id)
         prm = pj.CallOpParam(True)
         prm.statusCode = code
         try:
@@ -264,6 +271,71 @@ class Endpoint:
             return
         player, call.player = call.player, None
         self._destroy_player(player, call)
+
+    def send_dtmf(self, call_id: int, digits: str, *, method: str = "rfc4733", duration_ms: int = 0) -> bool:
+        """Send `digits` on an answered call by RFC 4733 (`rfc4733`, in the RTP stream) or SIP INFO (`info`);
+        False when the call has no active audio yet (RFC 4733 needs the stream) or pjsua2 refuses the digits.
+        `duration_ms` 0 keeps pjsua's default tone length."""
+        call = self._calls.get(call_id)
+        if call is None or not call.media_active or not digits:
+            return False
+        prm = pj.CallSendDtmfParam()
+        prm.method = DTMF_METHODS[method]
+        prm.digits = digits
+        if duration_ms:
+            prm.duration = duration_ms
+        try:
+            call.sendDtmf(prm)
+        except pj.Error as exc:
+            # e.g. the far end did not offer telephone-event: a value the caller can report, not a crash
+            log.info("call %s: DTMF %r by %s refused by pjsua2: %s", call_id, digits, method, exc.info())
+            return False
+        return True
+
+    def send_silence(self, call_id: int) -> bool:
+        """Connect the (null) sound device's capture to the call, as a phone's silent microphone: the call then
+        sends audio RTP all the time. Why: without it pjsua sends no RTP at all (VAD off or not), and a pjsua
+        receiver ignores RFC 4733 events on a stream that carries no audio (measured: no `onDtmfDigit`)."""
+        call = self._calls.get(call_id)
+        if call is None or not call.media_active:
+            return False
+        capture = self._lib.audDevManager().getCaptureDevMedia()  # owned by the library, not by us
+        capture.startTransmit(call.getAudioMedia(getattr(call, "media_index", -1)))
+        return True
+
+    def record(self, call_id: int, wav_path: str) -> bool:
+        """Record what the call receives (the far end's audio) to `wav_path`, 16-bit PCM at the conference
+        bridge's clock rate, until `stop_record`, `hangup` or the call's end; False when the call has no
+        active audio yet; OSError when the file cannot be created."""
+        call = self._calls.get(call_id)
+        if call is None or not call.media_active:
+            return False
+        self.stop_record(call_id)
+        recorder = pj.AudioMediaRecorder()
+        try:
+            recorder.createRecorder(wav_path)
+        except pj.Error as exc:
+            del recorder
+            raise OSError(f"cannot record to {wav_path}: {exc.info()}") from None
+        call.recorder = recorder
+        call.getAudioMedia(getattr(call, "media_index", -1)).startTransmit(recorder)
+        return True
+
+    def stop_record(self, call_id: int) -> None:
+        """Stop recording the call and close its WAV (the header is written when the recorder is destroyed)."""
+        call = self._calls.get(call_id)
+        if call is not None:
+            self._drop_recorder(call)
+
+    def sip_call_id(self, call_id: int) -> str:
+        """The SIP Call-ID of a call this endpoint holds ('' once it is released)."""
+        call = self._calls.get(call_id)
+        if call is None:
+            return ""
+        try:
+            return call.getInfo().callIdString
+        except pj.Error:
+            return ""
 
     def make_call(self, uri: str, headers: dict[str, str] | None = None, listener=None) -> int:
         """Place an outbound call (an agent leg) to `uri` with extra SIP `headers`; returns its call_id.
@@ -331,6 +403,7 @@ class Endpoint:
             if call.player is not None:
                 self._destroy_player(call.player, call)
                 call.player = None
+            self._drop_recorder(call)
         self._calls.clear()
         self._ended.clear()
         if self._account is not None:
@@ -356,11 +429,23 @@ class Endpoint:
             pass
         del player
 
+    def _drop_recorder(self, call: _Call) -> None:
+        recorder, call.recorder = call.recorder, None
+        if recorder is None:
+            return
+        try:
+            if call.media_active:
+                call.getAudioMedia(getattr(call, "media_index", -1)).stopTransmit(recorder)
+        except pj.Error:
+            pass
+        del recorder  # the last reference: pjsua2 destroys the recorder, which finishes the WAV file
+
     def _release_ended(self) -> None:
         while self._ended:
             call = self._ended.pop()
             if call.player is not None:
                 call.player = None  # the call's media is gone: the bridge already disconnected the player
+            self._drop_recorder(call)  # already disconnected too; dropping it before the call closes the WAV
             self._calls.pop(call.call_id, None)
             del call
 

@@ -18,8 +18,11 @@ new callers meanwhile (`Originator.reserved_slots`). Then, as a contact center d
 While it dials, the child keeps the ACD's reservation alive (`OriginatePort.hold`): the agent's ring and the
 customer's add up to more than the service's ring time, after which `reconcile` would free the agent.
 
-This module imports neither pjsua2 nor Django: the endpoint (`Dialer`) and the ACD side (`OriginatePort`,
-`media_worker.originate_acd`) are ports; every call into a port that blocks goes through a worker thread.
+Modules: this one is pure (the SIP status mapping, destinations, room, settings, the request, the ports);
+`originate_dial` is the async flow of one attempt; `originator` is the child's hook (poll when there is room,
+keep slots, take over stale requests); `originate_acd` is the ACD and records side. None but the last imports
+Django, none imports pjsua2: the endpoint is the `Dialer` port, and every blocking port call runs in a worker
+thread. Docs: docs/sip-front.md, "Outbound calls (originate)".
 """
 
 from __future__ import annotations

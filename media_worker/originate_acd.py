@@ -34,15 +34,16 @@ log = logging.getLogger("media_worker.originate")
 
 GROUP = "dialers"
 
-#: CallRecord outcome of each dial result (CallOutcome has no busy / no answer of its own: `reason` says it)
-RECORD_OUTCOMES = {
-    "answered": CallOutcome.COMPLETED,
-    "busy": CallOutcome.REJECTED,
-    "no_answer": CallOutcome.REJECTED,
-    "wrong_number": CallOutcome.REJECTED,
-    "agent_no_answer": CallOutcome.REJECTED,
-    "failed": CallOutcome.FAILED,
-    "lost": CallOutcome.FAILED,
+#: CallRecord outcome (a CallOutcome value) of each dial result: CallOutcome has no busy / no answer of its own,
+#: the record's `reason` says which
+RECORD_OUTCOMES: dict[str, str] = {
+    "answered": "completed",
+    "busy": "rejected",
+    "no_answer": "rejected",
+    "wrong_number": "rejected",
+    "agent_no_answer": "rejected",
+    "failed": "failed",
+    "lost": "failed",
 }
 
 # Keep the reservation of this attempt alive for `ms` more (never shorter): only while the call is still
@@ -133,7 +134,7 @@ class AcdOriginatePort:
 
     def hold(self, request: DialRequest, ms: int) -> bool:
         keys = self.engine.keys
-        args = [keys.call(request.call_id), keys.reservations, request.call_id, request.agent]
+        args: list[str | int] = [keys.call(request.call_id), keys.reservations, request.call_id, request.agent]
         args += [request.attempt, request.destination, max(0, int(ms))]
         return bool(self._hold(keys=[], args=args))
 
@@ -189,7 +190,7 @@ class AcdOriginatePort:
         reason = f"callback {outcome.result}" + (f": {outcome.reason}" if outcome.reason else "")
         call_records.call_finished(
             call_id=request.record_id,
-            outcome=RECORD_OUTCOMES.get(outcome.result, CallOutcome.FAILED),
+            outcome=RECORD_OUTCOMES.get(outcome.result, "failed"),
             profile=profile,
             sip_status=outcome.sip_status,
             reason=reason,
