@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import collections
 import logging
+import socket
+import threading
 import time
 from collections.abc import Iterator
 
@@ -50,13 +52,13 @@ _STATES = {
 
 
 class _Player(pj.AudioMediaPlayer):
-    def __init__(self, queue: collections.deque, call_id: int) -> None:
+    def __init__(self, adapter: Endpoint, call_id: int) -> None:
         super().__init__()
-        self._queue = queue
+        self._adapter = adapter
         self._call_id = call_id
 
     def onEof2(self) -> None:  # noqa: N802 (pjsua2 name)
-        self._queue.append(events.PlayDone(self._call_id))
+        self._adapter.post(events.PlayDone(self._call_id))
 
 
 class _Call(pj.Call):
@@ -75,15 +77,13 @@ class _Call(pj.Call):
     def onCallState(self, prm) -> None:  # noqa: N802
         info = self.getInfo()
         state = _STATES.get(info.state, str(info.state))
-        queue = self.adapter.queue
-        queue.append(events.CallState(self.call_id, state, info.lastStatusCode))
+        post = self.adapter.post
+        post(events.CallState(self.call_id, state, info.lastStatusCode))
         if info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
             self.snapshot_stats()
             self.media_active = False
             self.adapter._ended.append(self)
-            queue.append(
-                events.Ended(self.call_id, info.lastStatusCode, info.lastReason, self.tx_packets, self.rx_packets)
-            )
+            post(events.Ended(self.call_id, info.lastStatusCode, info.lastReason, self.tx_packets, self.rx_packets))
 
     def onCallMediaState(self, prm) -> None:  # noqa: N802
         info = self.getInfo()
@@ -92,11 +92,11 @@ class _Call(pj.Call):
                 self.media_index = index
                 if not self.media_active:
                     self.media_active = True
-                    self.adapter.queue.append(events.MediaReady(self.call_id))
+                    self.adapter.post(events.MediaReady(self.call_id))
                 return
 
     def onDtmfDigit(self, prm) -> None:  # noqa: N802
-        self.adapter.queue.append(events.Dtmf(self.call_id, prm.digit))
+        self.adapter.post(events.Dtmf(self.call_id, prm.digit))
 
     def snapshot_stats(self) -> None:
         """Keep the RTP counters while the stream still exists (it is gone once the call disconnects)."""
@@ -146,6 +146,14 @@ class Endpoint:
         self.listeners: dict[int, object] = {}
         self._next_id = 1
         self._closed = False
+        self._loop_thread = threading.get_ident()
+        # Why a wake-up datagram: the loop blocks in libHandleEvents for up to its poll timeout, and the
+        # callbacks of pjmedia's threads (a prompt's end on the clock thread, an RFC 4733 digit on the media
+        # thread) would otherwise wait for that timeout. A CRLF keep-alive (RFC 5626) to our own SIP port
+        # wakes the poll at once and pjsip drops it silently; so the loop can poll long while idle.
+        self._wake_to = (bind_address if bind_address not in ("", "0.0.0.0") else "127.0.0.1", port)
+        self._wake_socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._wake_socket.setblocking(False)
 
         self._lib = pj.Endpoint()
         self._lib.libCreate()
@@ -158,6 +166,8 @@ class Endpoint:
         config.logConfig.consoleLevel = log_level
         config.medConfig.noVad = True
         config.medConfig.ecTailLen = 0
+        config.medConfig.clockRate = 8000
+        config.medConfig.sndClockRate = 8000
         self._lib.libInit(config)
         self._lib.audDevManager().setNullDev()
 
@@ -178,7 +188,20 @@ class Endpoint:
         self._account: _Account | None = _Account(self)
         self._account.create(account_config, True)
 
-    # ---- callbacks' helper (runs inside handle_events) -------------------------------------------------
+    # ---- callbacks' helpers -------------------------------------------------------------------------------
+
+    def post(self, event: events.Event) -> None:
+        """Queue an event for the loop; from another thread, also wake the loop's poll."""
+        self.queue.append(event)
+        if threading.get_ident() != self._loop_thread:
+            self.wake()
+
+    def wake(self) -> None:
+        """Make a blocked `handle_events` return now (safe from any thread)."""
+        try:
+            self._wake_socket.sendto(b"\r\n\r\n", self._wake_to)
+        except OSError:  # a full socket buffer means a wake-up is already pending
+            pass
 
     def _incoming(self, account: _Account, prm) -> None:
         call_id = self._next_id
@@ -187,7 +210,7 @@ class Endpoint:
         self._calls[call_id] = call
         info = call.getInfo()
         message = prm.rdata.wholeMsg
-        self.queue.append(
+        self.post(
             events.IncomingCall(
                 call_id=call_id,
                 from_uri=info.remoteUri,
@@ -259,7 +282,7 @@ class Endpoint:
         if call is None or not call.media_active:
             return False
         self.stop_play(call_id)
-        player = _Player(self.queue, call_id)
+        player = _Player(self, call_id)
         player.createPlayer(wav_path, 0 if loop else pj.PJMEDIA_FILE_NO_LOOP)
         player.startTransmit(call.getAudioMedia(getattr(call, "media_index", -1)))
         call.player = player
@@ -411,6 +434,7 @@ class Endpoint:
             self._account = None
         self._lib.libDestroy()
         self._lib = None
+        self._wake_socket.close()
 
     # ---- internals ---------------------------------------------------------------------------------------
 
