@@ -60,7 +60,7 @@ def report_lines(result: CallResult, record: Mapping[str, Any] | None) -> list[s
     lines.append(f"  SIP status:  {status}")
     if result.answered:
         lines.append(f"  answered:    yes, after {result.answer_after_s or 0:.2f} s")
-        lines.append(f"  duration:    {result.duration_s:.2f} s connected, ended by the {result.ended_by}")
+        lines.append(f"  duration:    {result.duration_s:.2f} s connected, {_ending(result.ended_by)}")
     else:
         lines.append("  answered:    no")
         lines.append(f"  duration:    {result.total_s:.2f} s from the INVITE")
@@ -88,6 +88,14 @@ def report_lines(result: CallResult, record: Mapping[str, Any] | None) -> list[s
             for event in record["acd_events"]
         ]
     return lines
+
+
+def _ending(ended_by: str) -> str:
+    return {
+        "far end": "ended by the far end",
+        "timeout": "hung up by democall at its timeout",
+        "no end seen": "still not ended after democall hung up",
+    }.get(ended_by, ended_by)
 
 
 def trace_lines(trace: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -14,16 +14,14 @@ hang up at the timeout.
 
 from __future__ import annotations
 
-import ipaddress
-import os
 import socket
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from media_worker import events
+from media_worker.front_target import Front, local_ip, probe_front
 
 DTMF_DIGITS = frozenset("0123456789*#ABCD")
 POLL_MS = 20
@@ -40,18 +38,6 @@ class FrontUnreachable(Exception):
 
 class CallFailed(Exception):
     """The call could not be placed at all (pjsua2 refused the INVITE, no local port...)."""
-
-
-@dataclass(frozen=True)
-class Front:
-    host: str
-    port: int = 5060
-    transport: str = "udp"
-
-    def uri(self, user: str = "") -> str:
-        at = f"{user}@" if user else ""
-        params = ";transport=tcp" if self.transport == "tcp" else ""
-        return f"sip:{at}{self.host}:{self.port}{params}"
 
 
 @dataclass(frozen=True)
@@ -86,73 +72,12 @@ class CallResult:
     notes: list[str] = field(default_factory=list)
 
 
-def default_front(environ: os._Environ | dict[str, str] | None = None) -> str:
-    """The front `make run` starts: CCWEB_SIP_PORT (5060) on CCWEB_SIP_LISTEN, or on 127.0.0.1 when it
-    listens on every interface."""
-    environ = os.environ if environ is None else environ
-    port = (environ.get("CCWEB_SIP_PORT") or "").strip() or "5060"
-    listen = (environ.get("CCWEB_SIP_LISTEN") or "").strip()
-    host = listen if listen and listen not in ("0.0.0.0", "::") else "127.0.0.1"
-    return f"sip:{host}:{port}"
-
-
-def parse_front(text: str) -> Front:
-    """`sip:127.0.0.1:5060`, `127.0.0.1:5060`, `sip:host;transport=tcp` or `host` → Front; ValueError otherwise."""
-    value = text.strip()
-    if value.lower().startswith("sip:"):
-        value = value[4:]
-    value, _, params = value.partition(";")
-    transport = "udp"
-    for param in params.split(";"):
-        name, _, setting = param.partition("=")
-        if name.strip().lower() == "transport":
-            transport = setting.strip().lower()
-    if transport not in ("udp", "tcp"):
-        raise ValueError(f"front {text!r}: transport must be udp or tcp")
-    if "@" in value:
-        value = value.split("@", 1)[1]
-    host, _, port_text = value.rpartition(":") if value.count(":") == 1 else (value, "", "")
-    try:
-        port = int(port_text) if port_text else 5060
-    except ValueError:
-        raise ValueError(f"front {text!r}: {port_text!r} is not a port number") from None
-    if not host or not 0 < port < 65536:
-        raise ValueError(f"front {text!r}: give it as sip:HOST:PORT")
-    return Front(host, port, transport)
-
-
 def check_digits(digits: str) -> str:
     """The digits upper-cased; ValueError naming the first one DTMF cannot carry."""
-    digits = digits.upper()
     for digit in digits:
-        if digit not in DTMF_DIGITS:
+        if digit.upper() not in DTMF_DIGITS:
             raise ValueError(f"{digit!r} is not a DTMF digit (0-9, *, #, A-D)")
-    return digits
-
-
-def probe_front(front: Front, *, timeout: float = 1.0, attempts: int = 2) -> str | None:
-    """Send OPTIONS to the front; the status line of its answer, or None when nothing answers."""
-    try:
-        address = socket.gethostbyname(front.host)
-    except OSError:
-        return None
-    for _ in range(attempts):
-        kind = socket.SOCK_STREAM if front.transport == "tcp" else socket.SOCK_DGRAM
-        with socket.socket(socket.AF_INET, kind) as sock:
-            sock.settimeout(timeout)
-            try:
-                sock.connect((address, front.port))
-                local_host, local_port = sock.getsockname()
-                sock.send(_options(front, local_host, local_port).encode())
-                data = sock.recv(65535)
-            except OSError:  # refused (ICMP or RST), timed out, unreachable
-                if kind == socket.SOCK_STREAM:
-                    return None
-                continue
-        line = data.decode(errors="replace").split("\r\n", 1)[0]
-        if line.startswith("SIP/2.0 "):
-            return line
-    return None
+    return digits.upper()
 
 
 def place_call(
@@ -173,24 +98,24 @@ def place_call(
         )
     say(f"front {request.front.uri()} answers OPTIONS: {status}")
 
-    local_ip = _local_ip(request.front)
-    port = _free_port(local_ip, tcp=request.front.transport == "tcp")
-    rtp_port = _free_rtp_port(local_ip)
+    address = local_ip(request.front)
+    port = _free_port(address, tcp=request.front.transport == "tcp")
+    rtp_port = _free_rtp_port(address)
     factory = endpoint_factory or _endpoint_class()
     try:
         endpoint = factory(
             port,
-            bind_address=local_ip,
-            public_address=local_ip,
+            bind_address=address,
+            public_address=address,
             rtp_port=rtp_port,
             rtp_port_range=20,
             capacity=1,
             tcp=request.front.transport == "tcp",
             log_level=0,
-            id_uri=f"sip:{request.caller}@{local_ip}:{port}",
+            id_uri=f"sip:{request.caller}@{address}:{port}",
         )
     except Exception as exc:  # pjsua2 raises its own Error type, which this module does not import
-        raise CallFailed(f"could not start the caller's SIP endpoint on {local_ip}:{port}: {_text(exc)}") from None
+        raise CallFailed(f"could not start the caller's SIP endpoint on {address}:{port}: {_text(exc)}") from None
     target = request.front.uri(request.number)
     result = CallResult(number=request.number, target=target)
     try:
@@ -290,19 +215,6 @@ def _endpoint_class():
     return Endpoint
 
 
-def _local_ip(front: Front) -> str:
-    """The local address the front reaches us on (the one the kernel routes to it from)."""
-    try:
-        address = socket.gethostbyname(front.host)
-    except OSError:
-        return "127.0.0.1"
-    if ipaddress.ip_address(address).is_loopback:
-        return "127.0.0.1"
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.connect((address, front.port))  # no packet is sent: this only picks the route
-        return probe.getsockname()[0]
-
-
 def _free_port(host: str, *, tcp: bool) -> int:
     for _ in range(50):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
@@ -333,21 +245,6 @@ def _free_rtp_port(host: str) -> int:
             continue
         return port
     raise CallFailed("no free local RTP port")
-
-
-def _options(front: Front, local_host: str, local_port: int) -> str:
-    tag = uuid.uuid4().hex[:12]
-    transport = "TCP" if front.transport == "tcp" else "UDP"
-    return (
-        f"OPTIONS {front.uri()} SIP/2.0\r\n"
-        f"Via: SIP/2.0/{transport} {local_host}:{local_port};branch=z9hG4bK{tag};rport\r\n"
-        "Max-Forwards: 70\r\n"
-        f"From: <sip:democall@{local_host}:{local_port}>;tag={tag}\r\n"
-        f"To: <{front.uri()}>\r\n"
-        f"Call-ID: {tag}@{local_host}\r\n"
-        "CSeq: 1 OPTIONS\r\n"
-        "Content-Length: 0\r\n\r\n"
-    )
 
 
 def _text(exc: Exception) -> str:

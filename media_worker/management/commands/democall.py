@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from media_worker import call_report, caller
+from media_worker import call_report, caller, front_target
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            front = caller.parse_front(options["front"] or caller.default_front())
+            front = front_target.parse_front(options["front"] or front_target.default_front())
             digits = caller.check_digits(options["digits"])
         except ValueError as exc:
             raise CommandError(str(exc)) from None
