@@ -25,6 +25,7 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from media_worker import events
@@ -147,6 +148,9 @@ def run_child(
         log_level=log_level,
     )
     loop = WakingLoop(endpoint.wake)
+    # Why more than asyncio's default (cpu + 4 threads): a blocking read of the ACD's messages and of the
+    # originate stream each hold a thread, and every caller's SQL statement or speech synthesis needs one.
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=16, thread_name_prefix="media-io"))
     asyncio.set_event_loop(loop)
     calls: dict[int, CallHandle] = {}
     counters = {"calls": 0, "answered": 0, "rejected_full": 0, "ended": 0, "handler_errors": 0}

@@ -7,7 +7,8 @@ no IRN) and recorded by `start_call`; anything else is answered 200 and `start_c
 or the script did), `finish_call` closes the call record with the final profile and the trace.
 
 A call whose script ended "queued" stays on music on hold until the caller hangs up or an agent takes it:
-while the child holds calls it polls its `CallOwner`'s messages (every `POLL_SECONDS`), and for each
+while the child holds calls it reads its `CallOwner`'s messages (a blocking read of up to `POLL_BLOCK_MS` in a
+worker thread: a message arrives at once, and a quiet child costs no wake-ups), and for each
 `reserved` one rings the agent on a leg of its own (`media_worker.agent_leg`: headers, bridge, reports).
 Any error: the caller hears the script's apology prompt (when there is one) and is hung
 up; the record is closed as failed — never a silent drop.
@@ -28,7 +29,7 @@ from media_worker import events
 log = logging.getLogger("media_worker.script_handler")
 
 APOLOGY_SECONDS = 15.0
-POLL_SECONDS = 0.15
+POLL_BLOCK_MS = 1000
 
 
 def owner_id(port: int) -> str:
@@ -137,10 +138,12 @@ class ScriptHandler:
         try:
             live = await start_call(decision, control, owner)
             started.set_result(live.outcome)
+            # read before our own hang-up below: did the caller leave while the script still ran?
+            left = control.caller_hung_up
             if live.outcome != "queued":
                 await control.hangup()
             ended = await control.ended_future
-            await finish_call(live, owner, sip_status=getattr(ended, "status_code", None) or None)
+            await finish_call(live, owner, sip_status=getattr(ended, "status_code", None) or None, caller_hung_up=left)
         except asyncio.CancelledError:
             await _failed(decision, control, owner, live, "media child stopped", apology=False)
             raise
@@ -165,7 +168,7 @@ class ScriptHandler:
         """Poll the owner's messages while this child holds calls (so an idle child stops at once)."""
         while self.active:
             try:
-                messages = await asyncio.to_thread(_poll_owner, owner)
+                messages = await asyncio.to_thread(_poll_owner, owner, POLL_BLOCK_MS)
             except Exception:
                 log.exception("owner messages not read")
                 await asyncio.sleep(1.0)
@@ -173,7 +176,6 @@ class ScriptHandler:
             for message in messages:
                 if message.type == "reserved":
                     self._reserved(owner, message)
-            await asyncio.sleep(POLL_SECONDS)
 
     def _reserved(self, owner, message) -> None:
         from media_worker.agent_leg import ring_agent
@@ -209,11 +211,11 @@ class ScriptHandler:
         task.add_done_callback(done)
 
 
-def _poll_owner(owner):
+def _poll_owner(owner, block_ms: int):
     from django.db import close_old_connections
 
     try:
-        return owner.poll()
+        return owner.poll(block_ms=block_ms)
     finally:
         close_old_connections()
 
