@@ -44,14 +44,17 @@ class Originator:
         self.port: Any = None
         self.dials: set[CallbackDial] = set()
         self.tasks: set[asyncio.Task] = set()
-        self.claiming = False
         self._runner: asyncio.Task | None = None
 
     @property
     def reserved_slots(self) -> int:
-        """Slots promised to dials in progress (or to the claim running now) and not yet taken by a leg."""
-        reserved = sum(max(0, SLOTS_PER_CALLBACK - dial.legs_placed) for dial in self.dials)
-        return reserved + (SLOTS_PER_CALLBACK if self.claiming else 0)
+        """Slots promised to dials in progress and not yet taken by a leg.
+
+        Not the claim's: it runs every poll and nearly always finds nothing, and reserving for it would
+        answer 486 to callers for nothing. A caller arriving during the claim may take the kept slot; both
+        legs still fit in pjsua's four (PJSUA_MAX_CALLS), only that caller's agent leg would then wait.
+        """
+        return sum(max(0, SLOTS_PER_CALLBACK - dial.legs_placed) for dial in self.dials)
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         if self._runner is None or self._runner.done():
@@ -76,11 +79,7 @@ class Originator:
                     await asyncio.to_thread(self.port.claim_stale, int(self.settings.stale_s * 1000))
                 if not has_room(self.endpoint.active_calls, self.endpoint.capacity, len(self.dials)):
                     continue
-                self.claiming = True
-                try:
-                    requests = await asyncio.to_thread(self.port.claim, 1)
-                finally:
-                    self.claiming = False
+                requests = await asyncio.to_thread(self.port.claim, 1)
             except Exception:
                 log.exception("originate: requests not read")
                 await asyncio.sleep(ERROR_BACKOFF_S)
