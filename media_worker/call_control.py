@@ -6,7 +6,11 @@ resolve — `PlayDone` ends a prompt, `Dtmf` feeds the digit buffer (and interru
 prompt), `Ended` resolves every wait at once, so a caller who hangs up never leaves a script waiting.
 Anything blocking (espeak-ng, sox, the database) goes through `asyncio.to_thread`.
 
-Digits typed before `collect_digits` starts (type-ahead) stay in the buffer and count.
+Digits typed before `collect_digits` starts (type-ahead) stay in the buffer and count. The buffer holds at
+most `MAX_TYPE_AHEAD` digits: a caller (or a broken phone) flooding DTMF faster than the script reads it
+would otherwise grow it without limit for the whole call. When it is full, further digits are dropped —
+the oldest are kept, because type-ahead means "what the caller typed first is read first" — and the drop
+is logged once per call.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ from media_worker import prompts as prompt_files
 from scripts_app.speech import spoken_text
 
 log = logging.getLogger(__name__)
+
+#: digits typed ahead of the script that are kept (far more than any entry a script asks for at once)
+MAX_TYPE_AHEAD = 64
 
 _moh_path: Path | None = None
 
@@ -47,7 +54,9 @@ class PjCallControl:
         self.call = call
         self.currency = currency
         self.digits: deque[str] = deque()
+        self.dropped_digits = 0
         self.ended = False
+        self.hung_up_here = False  # this side (the script, an agent leg ending, an error) sent the BYE
         self.on_hold = False
         self.bridged = False  # connected to an agent leg: no music on hold any more
         self.ended_future: asyncio.Future = asyncio.get_running_loop().create_future()
@@ -61,16 +70,30 @@ class PjCallControl:
         if isinstance(event, events.PlayDone):
             _resolve(self._play)
         elif isinstance(event, events.Dtmf):
-            self.digits.append(event.digit)
+            if len(self.digits) < MAX_TYPE_AHEAD:
+                self.digits.append(event.digit)
+            else:
+                self.dropped_digits += 1
+                if self.dropped_digits == 1:
+                    log.warning(
+                        "call %s: %d digits typed ahead, dropping the next ones", self.call.call_id, MAX_TYPE_AHEAD
+                    )
             _resolve(self._digit)
             if self._play_interruptible:
                 _resolve(self._play)
         elif isinstance(event, events.Ended):
             self.ended = True
             self.on_hold = False
+            if self.dropped_digits:
+                log.warning("call %s: %d DTMF digits dropped (type-ahead full)", self.call.call_id, self.dropped_digits)
             _resolve(self._play)
             _resolve(self._digit)
             _resolve(self.ended_future, event)
+
+    @property
+    def caller_hung_up(self) -> bool:
+        """The call ended and this side did not end it: the caller hung up (or their side failed)."""
+        return self.ended and not self.hung_up_here
 
     # CallControl -------------------------------------------------------------------------------
 
@@ -139,6 +162,7 @@ class PjCallControl:
     async def hangup(self) -> None:
         self.on_hold = False
         if not self.ended:
+            self.hung_up_here = True
             self.call.hangup()
 
     # internals -----------------------------------------------------------------------------------

@@ -97,9 +97,12 @@ async def _context(decision: Decision, media: CallControl, owner: CallOwner) -> 
     )
 
 
-async def finish_call(call: LiveCall, owner: CallOwner, *, sip_status: int | None = None, reason: str = "") -> None:
+async def finish_call(
+    call: LiveCall, owner: CallOwner, *, sip_status: int | None = None, reason: str = "", caller_hung_up: bool = False
+) -> None:
     """The caller's leg ended: the call leaves the ACD (an abandon if it was still waiting) and its
-    record gets the final profile and the script's trace."""
+    record gets the final profile and the script's trace. `caller_hung_up`: the caller left while the
+    script still ran (before it ended or handed them over) — an abandon too, not a completed call."""
     if call.outcome == "rejected":
         return
     was_in_acd = call.call_id in owner.records
@@ -111,6 +114,8 @@ async def finish_call(call: LiveCall, owner: CallOwner, *, sip_status: int | Non
         outcome, reason = "completed", reason or "callback requested"
     elif was_in_acd and call.profile.get("Agent Number", "") == "":
         outcome = "abandoned"
+    elif caller_hung_up:
+        outcome, reason = "abandoned", reason or "caller hung up during the script"
     else:
         outcome = "completed"
     trace = [step.as_dict() for step in call.context.trace] if call.context else []

@@ -1,0 +1,63 @@
+"""PjCallControl under bad input, without pjsua2: a DTMF flood is bounded; who hung up is known."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+from media_worker import events
+from media_worker.call_control import MAX_TYPE_AHEAD, PjCallControl
+
+
+@dataclass
+class FakeCall:
+    """The CallHandle surface PjCallControl uses; records hang-ups."""
+
+    call_id: int = 7
+    hangups: list[int] = field(default_factory=list)
+
+    def hangup(self, code: int = 0) -> None:
+        self.hangups.append(code)
+
+    def play(self, path: str, *, loop: bool = False) -> None:
+        pass
+
+    def stop_play(self) -> None:
+        pass
+
+
+def test_a_dtmf_flood_keeps_the_first_digits_and_drops_the_rest(caplog):
+    async def scenario() -> tuple[str, str, PjCallControl]:
+        control = PjCallControl(FakeCall())
+        for index in range(500):
+            control.on_event(events.Dtmf(7, "1234567890"[index % 10]))
+        first = await control.collect_digits(
+            prompts=[], language=0, max_digits=4, terminator="#", first_timeout=1, inter_timeout=1
+        )
+        second = await control.collect_digits(
+            prompts=[], language=0, max_digits=4, terminator="#", first_timeout=1, inter_timeout=1
+        )
+        control.on_event(events.Ended(7, 200))
+        return first, second, control
+
+    with caplog.at_level(logging.WARNING, logger="media_worker.call_control"):
+        first, second, control = asyncio.run(scenario())
+
+    assert (first, second) == ("1234", "5678")  # type-ahead order survives the flood
+    assert len(control.digits) == MAX_TYPE_AHEAD - 8
+    assert control.dropped_digits == 500 - MAX_TYPE_AHEAD
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 2 and f"{500 - MAX_TYPE_AHEAD} DTMF digits dropped" in warnings[1], warnings
+
+
+def test_a_caller_hang_up_is_told_apart_from_ours():
+    async def scenario() -> tuple[bool, bool]:
+        theirs = PjCallControl(FakeCall())
+        theirs.on_event(events.Ended(7, 200))
+        ours = PjCallControl(FakeCall())
+        await ours.hangup()
+        ours.on_event(events.Ended(7, 200))
+        return theirs.caller_hung_up, ours.caller_hung_up
+
+    assert asyncio.run(scenario()) == (True, False)
