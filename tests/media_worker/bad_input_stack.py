@@ -1,0 +1,234 @@
+"""The installation behind the bad-input tests: IRNs, scripts, a MariaDB CRM, an agent, a pool and a front.
+
+A separate ccweb installation (own var/ dir, file SQLite database, ACD keys under a prefix of its own in
+Redis db 11) with:
+
+- `HELLO` (5100): a script that plays a short prompt and hangs up — the "good call" after each bad one;
+- `DIGITS` (5200): Get Digits (4 digits, `#` ends), Announce them, a second Get Digits, hang up — the DTMF flood;
+- `SLOW_SQL` (5300): Query Database `SELECT SLEEP(3)` on a fresh MariaDB database over ODBC, then a prompt;
+- `QUEUE` (5400): straight to the service `Dead phones`, whose one agent's extension is a sipp UAS that
+  never answers (ring timeout 5 s, the agent goes to Released after a no-answer).
+
+`media_pool` starts 2 children behind a real Kamailio front. Tests read the pool's log for the children's
+pids and the SQLite file for CallRecords and ACD events.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.media_worker import child_helpers as h
+from tests.media_worker import sipfront_helpers as f
+
+ROOT = Path(__file__).resolve().parents[2]
+HELLO = "5100"
+DIGITS = "5200"
+SLOW_SQL = "5300"
+QUEUE = "5400"
+AGENT = "2001"
+REDIS_DB = 11
+
+SETUP = """
+from acd.models import IRN, Agent, CallProfileField, Group, Service, ServiceGroup
+from acd.services.agent_states import agent_login
+from acd.services.live_config import load_live_config
+from ccweb.services import service_for
+from scripts_app.models import DatabaseConnection
+from scripts_app.services.scripts import script_publish, script_save_draft
+
+def publish(name, graph):
+    script = script_save_draft(data={"name": name, "graph": graph})
+    script_publish(script=script)
+    return script
+
+def node(id, action, params, exits):
+    return {"id": id, "action": action, "params": params, "exits": exits}
+
+service_for(CallProfileField).create(data={"name": "Account Number", "data_type": "text"})
+greet = node("greet", "play_prompt", {"prompts": ["hello"]}, {"next": None})
+hello = publish("Hello", {"start": "greet", "nodes": [greet]})
+IRN.objects.create(number=__HELLO__, name="Hello", destination_kind="script", destination_script=hello)
+
+ask = {"prompt": ["hello"], "field": "Customer Number", "max_digits": 4, "terminator": "#", "first_timeout": 8}
+digits = publish("Digits", {"start": "ask", "nodes": [
+    node("ask", "get_digits", ask, {"success": "say", "timeout": None, "invalid": None}),
+    node("say", "announce", {"field": "Customer Number", "format": "digits"}, {"next": "again"}),
+    node("again", "get_digits", {**ask, "field": "Account Number", "first_timeout": 2},
+         {"success": None, "timeout": None, "invalid": None}),
+]})
+IRN.objects.create(number=__DIGITS__, name="Digits", destination_kind="script", destination_script=digits)
+
+service_for(DatabaseConnection).create(data=__CRM__)
+slow = publish("Slow SQL", {"start": "query", "nodes": [
+    node("query", "query_database", {"connection": "CRM", "statement": "SELECT SLEEP(3) AS slept"},
+         {"success": "bye", "no_rows": "bye", "timeout": "bye", "failure": "bye"}),
+    node("bye", "play_prompt", {"prompts": ["hello"]}, {"next": None}),
+]})
+IRN.objects.create(number=__SLOW_SQL__, name="Slow SQL", destination_kind="script", destination_script=slow)
+
+group = Group.objects.create(name="Dead phones")
+agent = Agent.objects.create(number=__AGENT__, name="Never answers", extension=__EXTENSION__)
+agent.groups.add(group)
+service = Service.objects.create(name="Dead phones", ring_timeout=5, no_answer_state="released")
+ServiceGroup.objects.create(service=service, group=group, position=0)
+IRN.objects.create(number=__QUEUE__, name="Queue", destination_kind="service", destination_service=service)
+load_live_config()
+agent_login(agent=agent, ready=True)
+print("ready")
+"""
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def setup_code(*, crm: dict[str, Any], extension: str) -> str:
+    values = {"HELLO": HELLO, "DIGITS": DIGITS, "SLOW_SQL": SLOW_SQL, "QUEUE": QUEUE, "AGENT": AGENT}
+    values |= {"CRM": crm, "EXTENSION": extension}
+    code = SETUP
+    for name, value in values.items():
+        code = code.replace(f"__{name}__", repr(value))
+    return code
+
+
+@dataclass
+class Stack:
+    env: dict[str, str]
+    db: Path
+    front: Any
+    work: Path
+    log: Path
+    phone: f.Sipp
+    children: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def child_pids(self) -> list[int]:
+        """The pids of the children the supervisor started (restarts would add more)."""
+        return [int(pid) for pid in re.findall(r"started on port \d+, pid (\d+)", self.log_text())]
+
+    def assert_children_unchanged(self, pids: list[int]) -> None:
+        """Same children as before, all alive, no death in the supervisor's log, no traceback."""
+        text = self.log_text()
+        assert self.child_pids() == pids, text[-3000:]
+        assert all(h.pid_alive(pid) for pid in pids), text[-3000:]
+        assert "exited with" not in text, text[-3000:]
+        assert "Traceback" not in text, text[-5000:]
+
+    def records(self, where: str, params: tuple = ()) -> list[dict]:
+        return rows(self.db, f"SELECT * FROM acd_callrecord WHERE {where} ORDER BY id", params)
+
+    def wait_records(self, where: str, params: tuple, count: int, timeout: float = 20.0) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.records(where, params)
+            if len(found) >= count or time.monotonic() > deadline:
+                return found
+            time.sleep(0.2)
+
+
+def rows(db: Path, sql: str, params: tuple = ()) -> list[dict]:
+    with sqlite3.connect(db, timeout=10) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute(sql, params)]
+
+
+@dataclass
+class SippRun:
+    returncode: int
+    output: str
+    messages: str
+
+    def received_statuses(self) -> list[int]:
+        """Status codes of the responses sipp received, in order."""
+        return [int(code) for code in re.findall(r"message received \[\d+\] bytes :\n\nSIP/2.0 (\d{3})", self.messages)]
+
+
+def sipp_args(stack: Stack, scenario: str, number: str, *, timeout: int, extra: list[str] | None = None) -> list[str]:
+    port = f.free_udp_port()
+    messages = stack.work / f"{Path(scenario).stem}_{port}_messages.log"
+    args = [f.sipp_binary(), f"{f.HOST}:{stack.front.port}", "-sf", str(f.SCENARIOS / scenario)]
+    args += ["-i", f.HOST, "-p", str(port), "-s", number, "-bind_local", "-m", "1", "-r", "1"]
+    args += ["-mp", str(f.free_udp_port()), "-nostdin", "-timeout", f"{timeout}s", "-timeout_error"]
+    args += ["-trace_msg", "-message_file", str(messages)]
+    args += ["-trace_err", "-error_file", str(stack.work / f"{Path(scenario).stem}_{port}_errors.log")]
+    return args + (extra or [])
+
+
+def run_sipp(
+    stack: Stack, scenario: str, number: str = HELLO, *, timeout: int = 20, extra: list[str] | None = None
+) -> SippRun:
+    """One call with `scenario` through the front; sipp exits 0 when the scenario ran to its end."""
+    args = sipp_args(stack, scenario, number, timeout=timeout, extra=extra)
+    messages = Path(args[args.index("-message_file") + 1])
+    result = subprocess.run(args, capture_output=True, text=True, timeout=timeout + 15, cwd=stack.work)
+    text = messages.read_text(errors="replace") if messages.exists() else ""
+    return SippRun(result.returncode, result.stdout + result.stderr, text)
+
+
+def start_stack(tmp_path_factory, odbc: Any, *, children: int = 2):
+    """Generator body of the module fixture: yields a `Stack`, stops everything afterwards."""
+    import redis
+
+    from tests.media_worker.pool import media_pool
+
+    var = tmp_path_factory.mktemp("var")
+    work = tmp_path_factory.mktemp("bad_input")
+    redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
+    # a key prefix of its own, not a flushed database: this module may run twice at once (engineers share
+    # the machine), and two runs on the same ACD keys would take each other's agent
+    prefix = f"ccweb-bad-{uuid.uuid4().hex[:8]}:"
+    env = {
+        **os.environ,
+        "CCWEB_VAR_DIR": str(var),
+        "REDIS_URL": redis_url,
+        "CCWEB_ACD_REDIS_PREFIX": f"{prefix}acd:",
+        "CCWEB_ACD_GROUP_PREFIX": prefix.replace(":", "."),
+        "DJANGO_SETTINGS_MODULE": "ccweb.settings",
+        "LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("DATABASE_URL", None)
+    manage(env, "migrate", "--no-input")
+    (var / "prompts" / "0").mkdir(parents=True)
+    h.make_prompt(var / "prompts" / "0" / "hello.wav", seconds=0.4)
+    phone = f.start_uas(work, "bad_uas_never_answers.xml")
+    crm = {
+        "name": "CRM",
+        "dsn": odbc.connection_string(),
+        "database_type": odbc.database_type,
+        "timeout": 10,
+        "username": odbc.username,
+        "password": odbc.password,
+        "simultaneous_connections": 4,
+    }
+    try:
+        assert "ready" in manage(
+            env, "shell", "-c", setup_code(crm=crm, extension=f"sip:{AGENT}@{f.HOST}:{phone.port}")
+        )
+        with media_pool(env, work, children, ready_s=40) as (front, log):
+            stack = Stack(env, var / "ccweb.sqlite3", front, work, log, phone, children)
+            try:
+                yield stack
+            finally:
+                print(stack.log_text()[-4000:])
+    finally:
+        phone.stop()
+        client = redis.Redis.from_url(redis_url)
+        for key in client.scan_iter(f"{prefix}*", count=500):
+            client.delete(key)

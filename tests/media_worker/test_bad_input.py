@@ -1,0 +1,305 @@
+"""Bad input through the real front to a real media pool (issue 6, "Bad input").
+
+One installation for the module (`bad_input_stack`): 2 media children behind Kamailio, IRNs for a prompt,
+digits, a slow MariaDB query and a queue whose only agent never answers. Every case checks the SIP answer
+(or the silence SIP asks for), that the children are the same processes and alive with no restart and no
+traceback in the pool's log, that a following good call succeeds, and the CallRecord where a call was made.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import struct
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.media_worker import bad_input_stack as b
+from tests.media_worker import sipfront_helpers as f
+from tests.media_worker.pool import END_TO_END
+
+pytestmark = END_TO_END
+pytest.importorskip("pjsua2")
+
+
+@pytest.fixture(scope="module")
+def mariadb(tmp_path_factory):
+    from tests.sql_databases import OdbcServer
+
+    server = OdbcServer("mariadb", tmp_path_factory.mktemp("mariadb"))
+    yield server
+    server.drop()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, mariadb):
+    yield from b.start_stack(tmp_path_factory, mariadb)
+
+
+@pytest.fixture(scope="module")
+def pids(stack) -> list[int]:
+    found = stack.child_pids()
+    assert len(found) == stack.children, stack.log_text()[-3000:]
+    return found
+
+
+def _good_call(stack: b.Stack) -> None:
+    """A normal call right after the bad one: answered, prompt, the child's BYE; recorded completed."""
+    before = len(stack.records("irn = ? AND outcome = 'completed'", (b.HELLO,)))
+    run = b.run_sipp(stack, "uac_wait_bye.xml", b.HELLO)
+    assert run.returncode == 0, run.output[-2000:] + stack.log_text()[-3000:]
+    assert stack.wait_records("irn = ? AND outcome = 'completed'", (b.HELLO,), before + 1)[before:], "no record"
+
+
+# ----- malformed SIP ---------------------------------------------------------------------------------------
+
+#: scenario -> the status the caller gets (None: Kamailio drops the request, SIP has nowhere to answer)
+MALFORMED = {
+    "bad_no_via.xml": None,
+    "bad_garbled_via.xml": None,
+    "bad_no_cseq.xml": None,
+    "bad_garbled_cseq.xml": 400,
+    "bad_cseq_method.xml": 400,
+    "bad_content_length_long.xml": 400,
+    "bad_content_length_short.xml": 400,
+    "bad_garbage_header.xml": None,
+    "bad_sdp.xml": 400,
+    "bad_no_common_codec.xml": 488,
+}
+
+
+@pytest.mark.parametrize("scenario", list(MALFORMED))
+def test_malformed_invite_gets_its_answer_and_the_children_live_on(stack, pids, scenario):
+    records = len(stack.records("1 = 1"))
+    run = b.run_sipp(stack, scenario, b.HELLO, timeout=10)
+    assert run.returncode == 0, run.output[-2000:] + run.messages[-2000:]
+    expected = MALFORMED[scenario]
+    finals = [code for code in run.received_statuses() if code >= 200]
+    assert finals == ([] if expected is None else [expected]), run.messages[-2000:]
+    stack.assert_children_unchanged(pids)
+    _good_call(stack)
+    stack.assert_children_unchanged(pids)
+    # no call was created for a request the front or pjsua refused: only the good call's record is new
+    assert len(stack.records("1 = 1")) == records + 1
+    assert not stack.records("outcome = 'active'")
+
+
+def test_raw_garbage_bytes_are_dropped_and_the_children_live_on(stack, pids):
+    """Random bytes, a lone CRLF keep-alive, a request line with nothing after it, a NUL-laden header block:
+    UDP and TCP; Kamailio answers none (nothing parses) and keeps running."""
+    junk = [
+        os.urandom(600),
+        b"\r\n\r\n",
+        b"INVITE sip:5100@x SIP/2.0\r\n\r\n",
+        b"INVITE \x00\x00\x00 SIP/2.0\r\nVia\x00:\r\n\r\n",
+    ]
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.bind((f.HOST, 0))
+        udp.settimeout(1.0)
+        for data in junk * 5:
+            udp.sendto(data, (f.HOST, stack.front.port))
+        with pytest.raises(TimeoutError):
+            udp.recvfrom(65535)
+    with socket.create_connection((f.HOST, stack.front.port), timeout=2) as tcp:
+        for data in junk:
+            tcp.sendall(data)
+        tcp.settimeout(1.0)
+        try:
+            answer = tcp.recv(65535)
+        except TimeoutError:
+            answer = b""
+    assert b"SIP/2.0 2" not in answer, answer
+    assert stack.front.alive()
+    stack.assert_children_unchanged(pids)
+    _good_call(stack)
+
+
+# ----- INVITE without SDP ------------------------------------------------------------------------------------
+
+
+def test_invite_without_sdp_gets_an_offer_in_the_200_and_the_script_runs(stack, pids):
+    """A delayed offer: the child offers SDP in its 200, takes the caller's answer from the ACK, plays the
+    prompt (RTP flows) and hangs up; the call is recorded completed."""
+    before = len(stack.records("irn = ? AND outcome = 'completed'", (b.HELLO,)))
+    run = b.run_sipp(stack, "bad_no_sdp.xml", b.HELLO)
+    assert run.returncode == 0, run.output[-2000:] + stack.log_text()[-3000:]
+    ok = run.messages.split("SIP/2.0 200 OK", 1)[1].split("message sent", 1)[0]
+    assert "m=audio" in ok and "PCMU" in ok, ok
+    rows = stack.wait_records("irn = ? AND outcome = 'completed'", (b.HELLO,), before + 1)
+    assert [step["action"] for step in json.loads(rows[-1]["trace"])] == ["play_prompt"]
+    ended = [s for s in _statuses(stack, "ended") if s["answered"]]
+    assert ended and ended[-1]["rtp_tx_packets"] > 0, ended[-3:]
+    stack.assert_children_unchanged(pids)
+
+
+# ----- DTMF floods -------------------------------------------------------------------------------------------
+
+
+def _check_digits_call(stack: b.Stack, run: b.SippRun, before: int, pids: list[int], drops: int) -> dict:
+    assert run.returncode == 0, run.output[-2000:] + stack.log_text()[-3000:]
+    # the type-ahead bound did its work: the child logged the digits it dropped for this call
+    assert stack.log_text().count("DTMF digits dropped (type-ahead full)") > drops, stack.log_text()[-3000:]
+    rows = stack.wait_records("irn = ? AND outcome != 'active'", (b.DIGITS,), before + 1)
+    record = rows[-1]
+    assert record["outcome"] == "completed", record
+    trace = [(step["action"], step["exit"]) for step in json.loads(record["trace"])]
+    assert trace == [("get_digits", "success"), ("announce", "next"), ("get_digits", "success")], trace
+    stack.assert_children_unchanged(pids)
+    _good_call(stack)
+    return json.loads(record["profile"])
+
+
+def test_a_sip_info_dtmf_flood_leaves_the_script_working(stack, pids):
+    """300 INFO digits as fast as they are answered: the first entry is 1234, the next comes from the
+    type-ahead buffer (5678), the script ends normally; the buffer is bounded, so the rest is dropped."""
+    before = len(stack.records("irn = ?", (b.DIGITS,)))
+    drops = stack.log_text().count("DTMF digits dropped")
+    run = b.run_sipp(stack, "bad_dtmf_info_flood.xml", b.DIGITS, timeout=40)
+    profile = _check_digits_call(stack, run, before, pids, drops)
+    assert (profile["Customer Number"], profile["Account Number"]) == ("1234", "5678"), profile
+    assert run.messages.count("SIP/2.0 200 OK") > 100  # the flood really went through the front
+
+
+def test_an_rfc4733_dtmf_flood_leaves_the_script_working(stack, pids):
+    """500 telephone-event digits 2 ms apart to the child's RTP port (sipp plays a pcap written here)."""
+    _write_dtmf_pcap(stack.work / "pcap" / "dtmf_flood.pcap", "1234567890" * 50)
+    before = len(stack.records("irn = ?", (b.DIGITS,)))
+    drops = stack.log_text().count("DTMF digits dropped")
+    run = b.run_sipp(stack, "bad_dtmf_rtp_flood.xml", b.DIGITS, timeout=40)
+    profile = _check_digits_call(stack, run, before, pids, drops)
+    assert (profile["Customer Number"], profile["Account Number"]) == ("1234", "5678"), profile
+
+
+def _write_dtmf_pcap(path: Path, digits: str, *, gap_s: float = 0.002) -> None:
+    """A pcap of RFC 4733 events (payload type 101), one start packet and three end packets per digit,
+    each digit a new event (its own RTP timestamp), `gap_s` between packets."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    events = {**{str(d): d for d in range(10)}, "*": 10, "#": 11}
+    out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)]
+    moment, seq, stamp = 1_000_000.0, 1000, 8000
+    for digit in digits:
+        for index, end in enumerate((False, True, True, True)):
+            payload = struct.pack(">BBH", events[digit], (0x80 if end else 0) | 10, 800 if end else 160)
+            marker = 0x80 if index == 0 else 0
+            rtp = struct.pack(">BBHII", 0x80, marker | 101, seq & 0xFFFF, stamp, 0x1234ABCD) + payload
+            udp = struct.pack(">HHHH", 40000, 6000, 8 + len(rtp), 0) + rtp
+            ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0, b"\x7f\0\0\1", b"\x7f\0\0\1")
+            frame = b"\0" * 12 + b"\x08\x00" + ip + udp
+            seconds = int(moment)
+            out.append(struct.pack("<IIII", seconds, int((moment - seconds) * 1e6), len(frame), len(frame)) + frame)
+            moment += gap_s
+            seq += 1
+        stamp += 1600
+    path.write_bytes(b"".join(out))
+
+
+# ----- a caller who hangs up during SQL ----------------------------------------------------------------------
+
+
+def test_a_caller_who_hangs_up_during_sql_is_recorded_abandoned(stack, pids):
+    """The script's Query Database runs `SELECT SLEEP(3)` on MariaDB over ODBC; the caller hangs up after
+    1 s. The BYE is answered at once; the statement finishes in its worker thread (its exit is success, no
+    error), what is left of the script plays to nobody, and the record closes abandoned with the query in
+    its trace; the child logs no traceback."""
+    before = len(stack.records("irn = ?", (b.SLOW_SQL,)))
+    started = time.monotonic()
+    with _RtpCounter() as audio:
+        run = b.run_sipp(stack, "bad_hangup_early.xml", b.SLOW_SQL, extra=["-d", "1000", *audio.key()])
+    assert run.returncode == 0, run.output[-2000:] + stack.log_text()[-3000:]
+    assert time.monotonic() - started < 3.0  # the BYE was answered at once, not after the SQL
+    assert audio.packets > 20  # hold music while the database worked
+    rows = stack.wait_records("irn = ? AND outcome != 'active'", (b.SLOW_SQL,), before + 1, timeout=15)
+    record = rows[-1]
+    assert (record["outcome"], record["reason"]) == ("abandoned", "caller hung up during the script"), record
+    trace = json.loads(record["trace"])
+    assert (trace[0]["action"], trace[0]["exit"], trace[0]["error"]) == ("query_database", "success", ""), trace
+    assert trace[0]["duration_ms"] > 2500, trace  # the statement ran to its end after the caller left
+    time.sleep(0.5)
+    stack.assert_children_unchanged(pids)
+    _good_call(stack)
+
+
+# ----- an agent who does not answer ---------------------------------------------------------------------------
+
+
+def test_an_agent_who_does_not_answer_sends_the_call_back_to_queue(stack, pids):
+    """The service's only agent's phone rings and never answers: after the 5 s ring timeout the child
+    cancels the leg, the ACD records no_answer (the agent goes to Released), the caller stays on music on
+    hold (no BYE from the child; audio keeps flowing after the no-answer), and hangs up at 9 s: the record
+    closes abandoned."""
+    before = len(stack.records("irn = ?", (b.QUEUE,)))
+    invites_before = stack.phone.received("INVITE")
+    with _RtpCounter() as audio:
+        run = b.run_sipp(stack, "bad_hangup_early.xml", b.QUEUE, extra=["-d", "9000", *audio.key()], timeout=30)
+    assert run.returncode == 0, _diagnose(stack, run)
+    assert stack.phone.received("INVITE") > invites_before
+    assert stack.phone.received("CANCEL") >= 1
+    rows = stack.wait_records("irn = ? AND outcome != 'active'", (b.QUEUE,), before + 1)
+    record = rows[-1]
+    assert record["outcome"] == "abandoned", record
+    events = b.rows(stack.db, "SELECT * FROM acd_acdevent WHERE call_id = ? ORDER BY id", (record["call_id"],))
+    kinds = [(r["kind"], r["agent"]) for r in events]
+    assert kinds[0][0] == "queued" and ("no_answer", b.AGENT) in kinds, kinds
+    assert ("answered", b.AGENT) not in kinds, kinds
+    # hold music reached the caller for the whole wait, also after the agent's no-answer (~9 s, 50 packets/s)
+    assert audio.packets > 300, audio.packets
+    assert audio.last_at - audio.first_at > 7.0, (audio.first_at, audio.last_at)
+    stack.assert_children_unchanged(pids)
+    _good_call(stack)
+
+
+class _RtpCounter:
+    """A UDP socket standing in for the caller's RTP port (sipp's SDP offers it with -key rtp_port)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind((f.HOST, 0))
+        self.sock.settimeout(0.2)
+        self.packets = 0
+        self.first_at = self.last_at = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def key(self) -> list[str]:
+        return ["-key", "rtp_port", str(self.sock.getsockname()[1])]
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.sock.recv(2048)
+            except TimeoutError:
+                continue
+            self.last_at = time.monotonic()
+            self.first_at = self.first_at or self.last_at
+            self.packets += 1
+
+    def __enter__(self) -> _RtpCounter:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        self.sock.close()
+
+
+def _diagnose(stack: b.Stack, run: b.SippRun) -> str:
+    """What a failed queue call left behind: its records, the ACD's events, the phone's messages."""
+    records = stack.records("irn = ?", (b.QUEUE,))
+    events = b.rows(stack.db, "SELECT * FROM acd_acdevent ORDER BY id")
+    phone = stack.phone.messages.read_text(errors="replace")[-3000:] if stack.phone.messages.exists() else ""
+    return f"{run.output[-1500:]}\nrecords={records}\nevents={events}\nphone={phone}\n{stack.log_text()[-3000:]}"
+
+
+def _statuses(stack: b.Stack, kind: str) -> list[dict]:
+    prefix = f"{kind} {{"
+    found = []
+    for line in stack.log_text().splitlines():
+        at = line.find(prefix)
+        if at >= 0:
+            found.append(json.loads(line[at + len(kind) + 1 :]))
+    return found
