@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from media_worker import events
@@ -63,6 +63,7 @@ class PjCallControl:
         self._play: asyncio.Future | None = None
         self._play_interruptible = False
         self._digit: asyncio.Future | None = None
+        self._caller_gone: list[Callable[[], None]] = []
 
     # events from the child's loop ---------------------------------------------------------------
 
@@ -89,11 +90,27 @@ class PjCallControl:
             _resolve(self._play)
             _resolve(self._digit)
             _resolve(self.ended_future, event)
+            if not self.hung_up_here:
+                for callback in self._caller_gone:
+                    try:
+                        callback()
+                    except Exception:
+                        log.exception("call %s: caller-gone callback failed", self.call.call_id)
+            self._caller_gone.clear()
 
     @property
     def caller_hung_up(self) -> bool:
         """The call ended and this side did not end it: the caller hung up (or their side failed)."""
         return self.ended and not self.hung_up_here
+
+    def on_caller_gone(self, callback: Callable[[], None]) -> None:
+        """Call `callback` (on the loop thread) when the caller hangs up — not when this side does: the
+        script's runner uses it to stop the script at its next step instead of running it to the end
+        against a dead call (where a retry loop would spin to the step budget and the fallback)."""
+        if self.caller_hung_up:
+            callback()
+        elif not self.ended:
+            self._caller_gone.append(callback)
 
     # CallControl -------------------------------------------------------------------------------
 

@@ -65,6 +65,7 @@ async def start_call(decision: Decision, media: CallControl, owner: CallOwner) -
     owner.track(decision.call_id, decision.profile)
     if decision.kind == "script":
         call.context = await _context(decision, media, owner)
+        _stop_when_caller_leaves(media, call.context)
         call.outcome = await run_script(decision.graph, call.context, name=decision.target)
     elif decision.kind == "service":
         status = await LiveAcdPort(owner).queue_to_service(decision.call_id, decision.target, decision.profile)
@@ -81,6 +82,22 @@ async def start_call(decision: Decision, media: CallControl, owner: CallOwner) -
     if call.outcome == "queued":
         await media.start_music_on_hold()
     return call
+
+
+def _stop_when_caller_leaves(media: CallControl, context: CallContext) -> None:
+    """A caller who hangs up ends the script at its next step: the interpreter stops once the context has
+    an outcome. The step under way finishes (a SQL statement in its thread cannot be interrupted); what
+    follows would only play to nobody, run more SQL, or spin a retry loop up to the step budget and the
+    fallback. Media ports that cannot tell (the simulator's console caller) do not offer the hook."""
+    subscribe = getattr(media, "on_caller_gone", None)
+    if subscribe is None:
+        return
+
+    def gone() -> None:
+        if context.outcome is None:
+            context.outcome = "hung_up"
+
+    subscribe(gone)
 
 
 async def _context(decision: Decision, media: CallControl, owner: CallOwner) -> CallContext:

@@ -7,7 +7,8 @@ Redis db 11) with:
 - `DIGITS` (5200): Get Digits (4 digits, `#` ends), Announce them, a second Get Digits, hang up — the DTMF flood;
 - `SLOW_SQL` (5300): Query Database `SELECT SLEEP(3)` on a fresh MariaDB database over ODBC, then a prompt;
 - `QUEUE` (5400): straight to the service `Dead phones`, whose one agent's extension is a sipp UAS that
-  never answers (ring timeout 5 s, the agent goes to Released after a no-answer).
+  never answers (ring timeout 5 s, the agent goes to Released after a no-answer);
+- `LOOP` (5500): Get Digits whose timeout and invalid exits lead back to itself (a menu's retry loop).
 
 `media_pool` starts 2 children behind a real Kamailio front. Tests read the pool's log for the children's
 pids and the SQLite file for CallRecords and ACD events.
@@ -34,6 +35,7 @@ HELLO = "5100"
 DIGITS = "5200"
 SLOW_SQL = "5300"
 QUEUE = "5400"
+LOOP = "5500"
 AGENT = "2001"
 REDIS_DB = 11
 
@@ -67,6 +69,12 @@ digits = publish("Digits", {"start": "ask", "nodes": [
 ]})
 IRN.objects.create(number=__DIGITS__, name="Digits", destination_kind="script", destination_script=digits)
 
+retry = {**ask, "first_timeout": 1}
+loop = publish("Retry loop", {"start": "ask", "nodes": [
+    node("ask", "get_digits", retry, {"success": None, "timeout": "ask", "invalid": "ask"}),
+]})
+IRN.objects.create(number=__LOOP__, name="Retry loop", destination_kind="script", destination_script=loop)
+
 service_for(DatabaseConnection).create(data=__CRM__)
 slow = publish("Slow SQL", {"start": "query", "nodes": [
     node("query", "query_database", {"connection": "CRM", "statement": "SELECT SLEEP(3) AS slept"},
@@ -96,7 +104,7 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 
 def setup_code(*, crm: dict[str, Any], extension: str) -> str:
-    values = {"HELLO": HELLO, "DIGITS": DIGITS, "SLOW_SQL": SLOW_SQL, "QUEUE": QUEUE, "AGENT": AGENT}
+    values = {"HELLO": HELLO, "DIGITS": DIGITS, "SLOW_SQL": SLOW_SQL, "QUEUE": QUEUE, "LOOP": LOOP, "AGENT": AGENT}
     values |= {"CRM": crm, "EXTENSION": extension}
     code = SETUP
     for name, value in values.items():

@@ -203,8 +203,8 @@ def _write_dtmf_pcap(path: Path, digits: str, *, gap_s: float = 0.002) -> None:
 def test_a_caller_who_hangs_up_during_sql_is_recorded_abandoned(stack, pids):
     """The script's Query Database runs `SELECT SLEEP(3)` on MariaDB over ODBC; the caller hangs up after
     1 s. The BYE is answered at once; the statement finishes in its worker thread (its exit is success, no
-    error), what is left of the script plays to nobody, and the record closes abandoned with the query in
-    its trace; the child logs no traceback."""
+    error), the script stops there (its prompt is not played to nobody), and the record closes abandoned
+    with the query in its trace; the child logs no traceback."""
     before = len(stack.records("irn = ?", (b.SLOW_SQL,)))
     started = time.monotonic()
     with _RtpCounter() as audio:
@@ -216,11 +216,26 @@ def test_a_caller_who_hangs_up_during_sql_is_recorded_abandoned(stack, pids):
     record = rows[-1]
     assert (record["outcome"], record["reason"]) == ("abandoned", "caller hung up during the script"), record
     trace = json.loads(record["trace"])
-    assert (trace[0]["action"], trace[0]["exit"], trace[0]["error"]) == ("query_database", "success", ""), trace
-    assert trace[0]["duration_ms"] > 2500, trace  # the statement ran to its end after the caller left
+    # the statement ran to its end after the caller left, then the script stopped: no prompt to nobody
+    assert [(step["action"], step["exit"], step["error"]) for step in trace] == [("query_database", "success", "")]
+    assert trace[0]["duration_ms"] > 2500, trace
     time.sleep(0.5)
     stack.assert_children_unchanged(pids)
     _good_call(stack)
+
+
+def test_a_caller_who_hangs_up_in_a_retry_loop_stops_the_script(stack, pids):
+    """Get Digits whose timeout exit leads back to itself: once the caller hangs up, the script stops at
+    the next step — it does not spin to the step budget and the fallback (which would record the call
+    failed and could queue a dead call to the fallback service)."""
+    before = len(stack.records("irn = ?", (b.LOOP,)))
+    run = b.run_sipp(stack, "bad_hangup_early.xml", b.LOOP, extra=["-d", "2500", "-key", "rtp_port", "9"])
+    assert run.returncode == 0, run.output[-2000:] + stack.log_text()[-3000:]
+    record = stack.wait_records("irn = ? AND outcome != 'active'", (b.LOOP,), before + 1)[-1]
+    trace = [(step["action"], step["exit"]) for step in json.loads(record["trace"])]
+    assert record["outcome"] == "abandoned", (record, trace)
+    assert 1 <= len(trace) <= 4 and {action for action, _ in trace} == {"get_digits"}, trace
+    stack.assert_children_unchanged(pids)
 
 
 # ----- an agent who does not answer ---------------------------------------------------------------------------

@@ -61,3 +61,19 @@ def test_a_caller_hang_up_is_told_apart_from_ours():
         return theirs.caller_hung_up, ours.caller_hung_up
 
     assert asyncio.run(scenario()) == (True, False)
+
+
+def test_caller_gone_callbacks_run_only_when_the_caller_hangs_up():
+    async def scenario() -> list[str]:
+        seen: list[str] = []
+        theirs = PjCallControl(FakeCall())
+        theirs.on_caller_gone(lambda: seen.append("theirs"))
+        theirs.on_event(events.Ended(7, 200))
+        theirs.on_caller_gone(lambda: seen.append("late"))  # registered after the hang-up: runs at once
+        ours = PjCallControl(FakeCall())
+        ours.on_caller_gone(lambda: seen.append("ours"))
+        await ours.hangup()
+        ours.on_event(events.Ended(7, 200))
+        return seen
+
+    assert asyncio.run(scenario()) == ["theirs", "late"]
