@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from media_worker import events
 from media_worker.front_target import Front, local_ip, probe_front
@@ -81,7 +82,7 @@ def check_digits(digits: str) -> str:
 
 
 def place_call(
-    request: CallRequest, progress: Progress, *, endpoint_factory: Callable[..., object] | None = None
+    request: CallRequest, progress: Progress, *, endpoint_factory: Callable[..., Any] | None = None
 ) -> CallResult:
     """Place the call, report each step through `progress`, return the outcome once the call has ended."""
     started = time.monotonic()
