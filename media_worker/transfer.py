@@ -182,7 +182,7 @@ def transfer_message(call_id: str, target: Target, *, by: str = "") -> dict[str,
         "kind": target.kind,
         "destination": target.destination,
         "target": target.text,
-        "agent": target.agent,
+        "to_agent": target.agent,
         "via": target.via,
         "by": by,
     }
@@ -194,7 +194,7 @@ def target_from_message(message: Mapping[str, str]) -> Target:
     if kind not in KINDS or not destination:
         raise TargetError("bad_message", f"transfer message without a usable target: {dict(message)!r}")
     return Target(
-        kind, destination, message.get("target", destination), message.get("agent", ""), message.get("via", "")
+        kind, destination, message.get("target", destination), message.get("to_agent", ""), message.get("via", "")
     )
 
 

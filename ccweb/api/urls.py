@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from acd.api import agent_views
+from acd.api import agent_views, transfer_views
 from acd.api import views as acd_views
 from ccweb.api.auth import TokenObtainView
 from scripts_app.api import views as scripts_views
@@ -27,6 +27,7 @@ router.register("scripts", scripts_views.ScriptViewSet, basename="script")
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token-obtain"),
     path("system/misc/", acd_views.SystemMiscView.as_view(), name="system-misc"),
+    path("calls/<str:call_id>/transfer/", transfer_views.CallTransferView.as_view(), name="call-transfer"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),

@@ -107,7 +107,7 @@ def test_the_owner_message_carries_the_resolved_target_as_text():
         "kind": "extension",
         "destination": "sip:2001@10.0.0.7:5070",
         "target": "2001",
-        "agent": "1002",
+        "to_agent": "1002",
         "via": "agent",
         "by": "api:admin",
     }
