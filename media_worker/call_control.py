@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 #: digits typed ahead of the script that are kept (far more than any entry a script asks for at once)
 MAX_TYPE_AHEAD = 64
+#: the sixteen DTMF keys (RFC 4733 events 0-15); anything else a SIP INFO claims is dropped
+DTMF_SYMBOLS = frozenset("0123456789*#ABCD")
 
 _moh_path: Path | None = None
 
@@ -71,8 +73,13 @@ class PjCallControl:
         if isinstance(event, events.PlayDone):
             _resolve(self._play)
         elif isinstance(event, events.Dtmf):
+            digit = event.digit.upper()
+            if digit not in DTMF_SYMBOLS:
+                # pjsua2 passes a SIP INFO's `Signal=` on as it is (`Z`, `12`, ...): not a key anybody pressed
+                log.info("call %s: DTMF %r ignored (not a DTMF key)", self.call.call_id, event.digit[:16])
+                return
             if len(self.digits) < MAX_TYPE_AHEAD:
-                self.digits.append(event.digit)
+                self.digits.append(digit)
             else:
                 self.dropped_digits += 1
                 if self.dropped_digits == 1:
@@ -171,10 +178,12 @@ class PjCallControl:
             pass
 
     async def transfer(self, target: str) -> bool:
-        """Blind transfer is not in the pjsua2 endpoint yet: always False, so the script's failure exit runs
-        (the caller stays on the call)."""
-        log.info("call %s: transfer to %s not supported yet", self.call.call_id, target)
-        return False
+        """Blind transfer (`media_worker.transfer_call.script_transfer`): an extension is dialled and bridged
+        (True once answered), an IRN re-routes the call when the script has ended (True at once). False when
+        the target is unknown or nobody answered: the caller stays and the script's failure exit runs."""
+        from media_worker.transfer_call import script_transfer
+
+        return await script_transfer(self.call, self, target)
 
     async def hangup(self) -> None:
         self.on_hold = False

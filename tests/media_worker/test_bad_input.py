@@ -118,6 +118,22 @@ def test_raw_garbage_bytes_are_dropped_and_the_children_live_on(stack, pids):
     _good_call(stack)
 
 
+def test_bad_requests_inside_a_call_are_refused_and_the_call_goes_on(stack, pids):
+    """In an answered call: INFO with a nonsense or empty dtmf-relay body (200, ignored), INFO of an unknown
+    type (415), a re-INVITE with no common codec (488) and one whose SDP does not parse (400); the call keeps
+    its media and its script: the digits typed afterwards are the entries (the INFO's `Z` is no DTMF key and
+    is ignored), and the call completes."""
+    before = len(stack.records("irn = ?", (b.DIGITS,)))
+    run = b.run_sipp(stack, "bad_in_dialog.xml", b.DIGITS, timeout=30)
+    assert run.returncode == 0, run.output[-3000:] + stack.log_text()[-3000:]
+    record = stack.wait_records("irn = ? AND outcome != 'active'", (b.DIGITS,), before + 1)[-1]
+    assert record["outcome"] == "completed", record
+    profile = json.loads(record["profile"])
+    assert (profile["Customer Number"], profile["Account Number"]) == ("1234", "5678"), record["trace"]
+    stack.assert_children_unchanged(pids)
+    _good_call(stack)
+
+
 # ----- INVITE without SDP ------------------------------------------------------------------------------------
 
 

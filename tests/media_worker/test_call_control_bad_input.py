@@ -77,3 +77,13 @@ def test_caller_gone_callbacks_run_only_when_the_caller_hangs_up():
         return seen
 
     assert asyncio.run(scenario()) == ["theirs", "late"]
+
+
+def test_a_sip_info_signal_that_is_no_dtmf_key_is_ignored():
+    async def scenario() -> str:
+        control = PjCallControl(FakeCall())
+        for digit in ["Z", "12", "", "\x00", "1", "a", "#"]:
+            control.on_event(events.Dtmf(7, digit))
+        return "".join(control.digits)
+
+    assert asyncio.run(scenario()) == "1A#"
