@@ -72,6 +72,7 @@ class CallbackDial:
         self.legs: list[Leg] = []
         self.reported = False  # the ACD knows the result (and the request is acknowledged)
         self.answered = False
+        self.bridged = False  # the legs' audio is connected (at the customer's early media, or at answer)
         self.recorded = False  # a CallRecord was opened (closing it is then ours)
         self.profile: dict[str, str] = {}
 
@@ -195,6 +196,7 @@ class CallbackDial:
         )
         loop = asyncio.get_running_loop()
         deadline = loop.time() + ring_s
+        early_tried = False
         while not (leg.confirmed.done() or leg.ended.done()):
             if agent.ended.done():  # the agent gave up waiting: not the customer's doing
                 self.dialer.hangup(leg.call_id)
@@ -207,9 +209,13 @@ class CallbackDial:
                 await _wait(leg.ended, HANGUP_WAIT_S)
                 self._customer_outcome = Outcome("no_answer", leg.status or 487, "the ring time is over")
                 return leg
-            await asyncio.wait(
-                {leg.confirmed, leg.ended, agent.ended}, timeout=remaining, return_when=asyncio.FIRST_COMPLETED
-            )
+            if leg.media.done() and not early_tried:
+                # early media (183 with SDP): the agent hears the network's ringback or announcement at once
+                early_tried = True
+                self.bridged = self.dialer.bridge(agent.call_id, leg.call_id)
+                continue
+            waits = {leg.confirmed, leg.ended, agent.ended} | (set() if early_tried else {leg.media})
+            await asyncio.wait(waits, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
         if not leg.confirmed.done():
             status = leg.status
             reason = getattr(leg.ended.result(), "reason", "") if leg.ended.done() else ""
@@ -238,7 +244,7 @@ class CallbackDial:
         return leg
 
     async def _bridge(self, agent: Leg, customer: Leg) -> None:
-        if self.dialer.bridge(agent.call_id, customer.call_id):
+        if self.bridged or self.dialer.bridge(agent.call_id, customer.call_id):
             return
         both = asyncio.gather(agent.media, customer.media)
         await asyncio.wait(

@@ -108,6 +108,7 @@ class FakePhone:
     answer_s: float = 0.02
     hangs_up_s: float | None = None
     media: bool = True
+    early_media: bool = False  # 183 with SDP: audio before the answer
 
 
 @dataclass
@@ -131,6 +132,8 @@ class FakeDialer:
         phone = self.phones[uri]
         loop = asyncio.get_running_loop()
         loop.call_later(phone.ring_s, self._emit, call_id, events.CallState(call_id, "EARLY", 180))
+        if phone.early_media:
+            loop.call_later(phone.ring_s * 1.5, self._emit, call_id, events.MediaReady(call_id))
         if phone.status is not None:
             loop.call_later(phone.answer_s, self._final, call_id, phone)
         return call_id
@@ -150,7 +153,7 @@ class FakeDialer:
             return
         if phone.status == 200:
             self._emit(call_id, events.CallState(call_id, "CONFIRMED", 200))
-            if phone.media:
+            if phone.media and not phone.early_media:
                 self._emit(call_id, events.MediaReady(call_id))
             if phone.hangs_up_s is not None:
                 asyncio.get_running_loop().call_later(
@@ -165,6 +168,7 @@ class FakeDialer:
         asyncio.get_running_loop().call_soon(self._emit, call_id, events.Ended(call_id, status, "hung up"))
 
     def bridge(self, a, b):
+        self.log.append(("bridge", a, b))
         self.bridged.append((a, b))
         return True
 
@@ -437,3 +441,19 @@ def test_the_child_answers_486_to_a_caller_who_would_take_a_kept_slot():
         Endpoint(), Handler(), {}, [events.IncomingCall(2, "sip:a@h", "sip:5000@h")], {"calls": 0, "rejected_full": 0}
     )
     assert answers == ["handled", 486]
+
+
+def test_the_customers_early_media_is_bridged_before_the_answer_so_the_agent_hears_the_ringback():
+    dialer = FakeDialer({AGENT: FakePhone(200), CUSTOMER: FakePhone(200, early_media=True, answer_s=0.1, hangs_up_s=0.05)})
+    outcome, _ = run_dial(dialer, FakePort())
+    assert outcome.result == "answered"
+    assert dialer.bridged == [(1, 2)]  # once, early
+    assert dialer.log.index(("bridge", 1, 2)) < dialer.log.index(("event", 2, "CallState", "CONFIRMED"))
+
+
+def test_early_media_then_busy_still_fails_the_attempt():
+    dialer = FakeDialer({AGENT: FakePhone(200), CUSTOMER: FakePhone(486, early_media=True, answer_s=0.1)})
+    port = FakePort()
+    outcome, _ = run_dial(dialer, port)
+    assert outcome.result == "busy" and dialer.bridged == [(1, 2)]
+    assert "failed:busy" in port.names()
