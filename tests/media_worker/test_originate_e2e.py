@@ -1,7 +1,7 @@
 """Originate (issue 6 item 6) end to end: a media child dials callbacks from the ACD's originate stream.
 
-A separate installation (own var/ dir, file SQLite, Redis db 12 under its own key prefix) with the demo loaded;
-agent 1001 (Stocks) has a sipp phone (`uas_agent_callback.xml`: fails unless the INVITE carries
+A separate installation (own var/ dir, file SQLite, Redis db 9 under its own key prefix, never flushed) with
+the demo loaded; agent 1001 (Stocks) has a sipp phone (`uas_agent_callback.xml`: fails unless the INVITE carries
 `X-STCC-Customer-Number`, answers after a ring, stays on the line until the child's BYE). Customers are sipp
 UAS too: one that answers and hangs up after ~1 s (`uas_customer.xml`, reached through the outbound gateway
 `CCWEB_OUTBOUND_GATEWAY` for a bare number) and one that answers 486 (`uas_busy.xml`, a `sip:` URI
@@ -32,7 +32,7 @@ pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_DB = 12
+REDIS_DB = 9  # 10-15 belong to other end-to-end modules, which flush theirs; ours is only a key prefix
 PROFILE = {"Customer Number": "1001", "ANI": "+15551230001", "Customer Type": "STOCKS", "Call Type": "Callback"}
 
 SETUP = """
