@@ -22,17 +22,26 @@ log = logging.getLogger(__name__)
 def call_started(
     *, call_id: str, profile: Mapping[str, str], owner: str, irn: str = "", direction: str = "inbound"
 ) -> CallRecord:
-    """Open the record of a new call (its profile as it starts)."""
+    """Open the record of a new call (its profile as it starts).
+
+    The searchable columns are cut to their length: they come from the caller's INVITE (From user, request
+    URI user, Call-ID), which SIP does not bound, and a value too long would make PostgreSQL or MariaDB refuse
+    the row — the call would then fail for want of a record. The profile keeps the full values."""
     return CallRecord.objects.create(
         call_id=call_id,
-        sw_call_guid=profile.get("SW Call GUID", ""),
+        sw_call_guid=_clip("sw_call_guid", profile.get("SW Call GUID", "")),
         direction=direction,
-        ani=profile.get("ANI", ""),
-        dnis=profile.get("DNIS", ""),
-        irn=irn,
+        ani=_clip("ani", profile.get("ANI", "")),
+        dnis=_clip("dnis", profile.get("DNIS", "")),
+        irn=_clip("irn", irn),
         owner=owner,
         profile=dict(profile),
     )
+
+
+def _clip(field: str, value: str) -> str:
+    limit = CallRecord._meta.get_field(field).max_length
+    return value[:limit] if limit else value
 
 
 def call_finished(
@@ -52,8 +61,8 @@ def call_finished(
     record.outcome = outcome
     record.ended_at = timezone.now()
     record.profile = final
-    record.service = final.get("Service", "") or record.service
-    record.agent = final.get("Agent Number", "") or record.agent
+    record.service = _clip("service", final.get("Service", "")) or record.service
+    record.agent = _clip("agent", final.get("Agent Number", "")) or record.agent
     record.sip_status = sip_status
     record.reason = reason[:255]
     if trace is not None:

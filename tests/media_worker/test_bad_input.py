@@ -134,6 +134,41 @@ def test_bad_requests_inside_a_call_are_refused_and_the_call_goes_on(stack, pids
     _good_call(stack)
 
 
+def _long_values_call(stack: b.Stack, user: str, name: str) -> dict:
+    before = len(stack.records("irn = ?", (b.HELLO,)))
+    call_id = ["-cid_str", "%u-%p@%s-" + "x" * 400]
+    run = b.run_sipp(
+        stack, "bad_long_values.xml", b.HELLO, extra=["-set", "user", user, "-set", "name", name, *call_id]
+    )
+    assert run.returncode == 0, run.output[-2000:] + stack.log_text()[-3000:]
+    record = stack.wait_records("irn = ? AND outcome != 'active'", (b.HELLO,), before + 1)[-1]
+    assert record["outcome"] == "completed", record
+    return record
+
+
+def test_oversized_invite_values_still_make_a_call_and_a_record(stack, pids):
+    """A 200-digit From user and a 400-character Call-ID: the call runs its script and completes; the
+    record's columns are cut to their size (PostgreSQL and MariaDB would refuse the row otherwise), the
+    profile keeps the whole values."""
+    user = "+1" + "5" * 200
+    record = _long_values_call(stack, user, "Long Caller")
+    profile = json.loads(record["profile"])
+    assert record["ani"] == user[:64], record
+    assert (profile["ANI"], profile["Caller Name"]) == (user, "Long Caller")
+    # pjsua2 hands over at most 128 characters of the Call-ID (CallInfo.callIdString)
+    assert record["sw_call_guid"] == profile["SW Call GUID"][:255] and "-xxxx" in record["sw_call_guid"]
+    stack.assert_children_unchanged(pids)
+
+
+@pytest.mark.xfail(strict=True, reason="pjsua2 prints a From longer than 256 bytes as '<-error: uri too long->'")
+def test_a_from_longer_than_pjsua2_prints_keeps_its_caller_number(stack, pids):
+    """A 1000-character display name: the call completes, but the ANI and Caller Name are lost because
+    media_worker/endpoint.py reads the From from pjsua2's CallInfo.remoteUri (see docs/sip-front.md)."""
+    record = _long_values_call(stack, "+15551230000", "A" * 1000)
+    stack.assert_children_unchanged(pids)
+    assert record["ani"] == "+15551230000", record
+
+
 # ----- INVITE without SDP ------------------------------------------------------------------------------------
 
 
