@@ -12,7 +12,9 @@ has a value as a header `X-STCC-<Field>` (spaces become hyphens). Then:
   the record closes completed with the agent's fields);
 - busy (486/600), any other failure, or no answer within the message's `ring_ms` (the leg is cancelled)
   → `owner.no_answer`: the call goes back to its place, the caller stays on music on hold;
-- the caller hanging up while the agent rings: the leg is cancelled; `finish_call` frees the agent.
+- the caller hanging up while the agent rings: the leg is cancelled; `finish_call` frees the agent;
+- a blind transfer of the bridged call (`media_worker.transfer_call`): the agent's leg is hung up, the caller
+  stays (`call.data["transferring"]` names the leg) and this returns "transferred".
 
 Everything here runs on the child's loop thread; the ACD calls go through `asyncio.to_thread`.
 """
@@ -68,8 +70,8 @@ def exported_fields() -> list[str]:
         close_old_connections()
 
 
-class _Leg:
-    """The agent leg's events as futures (the child's loop calls this listener)."""
+class Leg:
+    """An outbound leg's events as futures (the child's loop calls this listener): agent and transfer legs."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.ringing = loop.create_future()
@@ -103,7 +105,8 @@ async def ring_agent(
 ) -> str:
     """Ring the reserved agent for the caller's leg `call` (a CallHandle with its PjCallControl `control`).
 
-    Returns "answered" (after both legs ended), "no_answer", "busy", "failed" or "caller_gone".
+    Returns "answered" (after both legs ended), "transferred" (the agent's leg ended by a transfer, the caller
+    stays), "no_answer", "busy", "failed" or "caller_gone".
     """
     loop = asyncio.get_running_loop()
     agent = message.get("agent", "")
@@ -123,7 +126,7 @@ async def ring_agent(
     except Exception:
         log.exception("call %s: exported fields not read", call_id)
         headers = {}
-    leg = _Leg(loop)
+    leg = Leg(loop)
     try:
         leg.call_id = call.dial(uri, headers, leg)
     except Exception as exc:
@@ -168,7 +171,13 @@ async def ring_agent(
             log.warning("call %s: legs not bridged (no audio on one of them)", call_id)
     if not control.ended and not leg.ended.done():
         await _report(owner.answered, call_id, agent)
+    # the bridged agent leg: a transfer (media_worker.transfer_call) hangs it up and takes the caller on
+    call.data["agent_leg"] = leg.call_id
     await asyncio.wait({leg.ended, caller_ended}, return_when=asyncio.FIRST_COMPLETED)
+    if call.data.get("agent_leg") == leg.call_id:
+        call.data.pop("agent_leg", None)
+    if call.data.get("transferring") == leg.call_id and not caller_ended.done():
+        return "transferred"  # the agent left by a transfer: the caller stays, the transfer goes on
     if not caller_ended.done():
         await control.hangup()  # the agent hung up: the caller's leg ends too (finish_call closes the call)
     elif not leg.ended.done():

@@ -9,7 +9,8 @@ or the script did), `finish_call` closes the call record with the final profile 
 A call whose script ended "queued" stays on music on hold until the caller hangs up or an agent takes it:
 while the child holds calls it reads its `CallOwner`'s messages (a blocking read of up to `POLL_BLOCK_MS` in a
 worker thread: a message arrives at once, and a quiet child costs no wake-ups), and for each
-`reserved` one rings the agent on a leg of its own (`media_worker.agent_leg`: headers, bridge, reports).
+`reserved` one rings the agent on a leg of its own (`media_worker.agent_leg`: headers, bridge, reports); a
+`transfer` one (the REST API's blind transfer of a bridged call) runs `media_worker.transfer_call`.
 Any error: the caller hears the script's apology prompt (when there is one) and is hung
 up; the record is closed as failed — never a silent drop.
 
@@ -30,6 +31,7 @@ log = logging.getLogger("media_worker.script_handler")
 
 APOLOGY_SECONDS = 15.0
 POLL_BLOCK_MS = 1000
+MAX_REROUTES = 8
 
 
 def owner_id(port: int) -> str:
@@ -129,6 +131,11 @@ class ScriptHandler:
         call.answer(200)
         control = PjCallControl(call)
         call.data["control"] = control
+        # what a transfer needs of the call (media_worker.transfer_call)
+        call.data.update(call_id=decision.call_id, owner=owner, profile=decision.profile, decision=decision)
+        call.data["track"] = lambda task, call_id=decision.call_id: self._track(call_id, task)
+        if decision.kind == "device":
+            call.data["transfer_by"] = "irn"
         if call.ended:
             control.on_event(events.Ended(call.call_id, 0, "ended before answer"))
         live: LiveCall | None = None
@@ -137,10 +144,12 @@ class ScriptHandler:
         self._start_poller(owner)
         try:
             live = await start_call(decision, control, owner)
+            call.data["live"] = live
+            await _reroutes(call, control, live)
             started.set_result(live.outcome)
             # read before our own hang-up below: did the caller leave while the script still ran?
             left = control.caller_hung_up
-            if live.outcome != "queued":
+            if live.outcome not in ("queued", "transferred"):  # transferred: bridged to the target, which ends it
                 await control.hangup()
             ended = await control.ended_future
             await finish_call(live, owner, sip_status=getattr(ended, "status_code", None) or None, caller_hung_up=left)
@@ -176,6 +185,8 @@ class ScriptHandler:
             for message in messages:
                 if message.type == "reserved":
                     self._reserved(owner, message)
+                elif message.type == "transfer":
+                    self._transfer(message)
 
     def _reserved(self, owner, message) -> None:
         from media_worker.agent_leg import ring_agent
@@ -197,18 +208,55 @@ class ScriptHandler:
                 call, control, owner, message.call_id, dict(message.message), profile, started=started
             )
 
-        task = asyncio.get_running_loop().create_task(ring())
-        self.ringing[message.call_id] = task
+        self._track(message.call_id, asyncio.get_running_loop().create_task(ring()))
+
+    def _transfer(self, message) -> None:
+        """A blind transfer the REST API asked for (media_worker.transfer_call), after the agent leg's task."""
+        from media_worker.transfer_call import transfer_bridged
+
+        entry = self.active.get(message.call_id)
+        if entry is None:
+            log.info("call %s: transfer asked for a call no longer here", message.call_id)
+            return
+        call, control, _started = entry
+        previous = self.ringing.get(message.call_id)
+        task = transfer_bridged(call, control, dict(message.message), previous=previous)
+        self._track(message.call_id, asyncio.get_running_loop().create_task(task))
+
+    def _track(self, call_id: str, task: asyncio.Task) -> None:
+        """The call's current leg task (agent ring, transfer): the next one waits for it, the call's end too."""
+        self.ringing[call_id] = task
         self.tasks.add(task)
 
-        def done(task: asyncio.Task, call_id: str = message.call_id) -> None:
+        def done(task: asyncio.Task) -> None:
             self.tasks.discard(task)
             if self.ringing.get(call_id) is task:
                 self.ringing.pop(call_id, None)
             if not task.cancelled() and task.exception() is not None:
-                log.error("call %s: agent leg failed", call_id, exc_info=task.exception())
+                log.error("call %s: leg task failed", call_id, exc_info=task.exception())
 
         task.add_done_callback(done)
+
+
+async def _reroutes(call, control, live) -> None:
+    """After the script: the transfer entries it made go to the record's trace, and a Transfer to an IRN
+    runs that IRN's destination now (which may transfer again)."""
+    from media_worker.transfer_call import pending_trace, reroute
+
+    pending_trace(call, live)
+    hops = 0
+    while live.outcome == "transferred" and not control.ended:
+        irn = call.data.pop("reroute", None)
+        if irn is None:
+            return
+        hops += 1
+        if hops > MAX_REROUTES:  # IRN scripts transferring to each other: never an endless loop
+            log.warning("call %s: more than %d re-routes, hung up", call.data.get("call_id"), MAX_REROUTES)
+            live.outcome = "hung_up"
+            return
+        if await reroute(call, control, irn) is None:
+            live.outcome = "hung_up"  # the IRN could not take the call after all: the caller is hung up
+        pending_trace(call, live)
 
 
 def _poll_owner(owner, block_ms: int):

@@ -1,0 +1,291 @@
+"""Blind transfer end to end: sipp caller → Kamailio front → media pool → sipp agent phone, then a staff
+`POST /api/calls/{call_id}/transfer/` moves the caller on.
+
+A separate installation (own var/ dir, file SQLite, Redis db 12) with the demo (IRN 5100: the customer id
+1001 routes to Stocks) and one more IRN, 5198, whose script plays a prompt and hangs up. Agent 1001's phone
+(`uas_agent_stays.xml`) answers and stays until the child hangs it up; agent 1002's phone (`uas_agent.xml`,
+the transfer target, reached by the bare extension "1002") fails the call unless the INVITE carries
+X-STCC-Customer-Number, answers, and hangs up after ~1 s; agent 1003's phone is the same kind (the next
+agent after a failed transfer); a `uas_busy.xml` phone answers 486.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.media_worker import child_helpers as h
+from tests.media_worker import sipfront_helpers as f
+from tests.media_worker.pool import END_TO_END, media_pool
+from tests.media_worker.test_agent_legs import _agents, _call, _invites, _rows, _states, _wait_rows
+
+pytestmark = END_TO_END
+pytest.importorskip("pjsua2")
+
+ROOT = Path(__file__).resolve().parents[2]
+CHILDREN = 2
+REDIS_DB = 12
+GOODBYE_IRN = "5198"
+
+SETUP = """
+from acd.models import IRN, Agent
+from acd.services.live_config import load_live_config
+from scripts_app.models import Script
+from scripts_app.services.scripts import script_import, script_publish
+for number, uri in EXTENSIONS.items():
+    Agent.objects.filter(number=number).update(extension=uri)
+graph = {
+    "start": "hello",
+    "nodes": [
+        {"id": "hello", "action": "play_prompt", "params": {"prompts": ["transfer_goodbye"]}, "exits": {"next": "bye"}},
+        {"id": "bye", "action": "hang_up", "params": {}, "exits": {}},
+    ],
+}
+script = Script.objects.filter(name="Transfer goodbye").first() or script_import(
+    data={"name": "Transfer goodbye", "description": "plays a prompt, hangs up", "parameters": {}, "graph": graph}
+)
+if script.current_version is None:
+    script_publish(script=script, comment="test")
+IRN.objects.get_or_create(
+    number="GOODBYE", defaults={"name": "Goodbye", "destination_kind": "script", "destination_script": script}
+)
+load_live_config()
+print("ready")
+"""
+
+TRANSFER = """
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
+user = get_user_model().objects.filter(username="transfer-admin").first()
+if user is None:
+    user = get_user_model().objects.create_superuser("transfer-admin", "t@example.com", "transfer-pass-123")
+client = APIClient(HTTP_HOST="127.0.0.1")
+client.force_authenticate(user)
+response = client.post("/api/calls/CALL/transfer/", {"target": "TARGET"}, format="json")
+print("response", response.status_code, response.content.decode())
+"""
+
+
+def _manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    import redis
+
+    var = tmp_path_factory.mktemp("var")
+    work = tmp_path_factory.mktemp("transfer")
+    redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
+    redis.Redis.from_url(redis_url).flushdb()
+    env = {
+        **os.environ,
+        "CCWEB_VAR_DIR": str(var),
+        "REDIS_URL": redis_url,
+        "DJANGO_SETTINGS_MODULE": "ccweb.settings",
+        "LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+        "CCWEB_TRANSFER_RING_SECONDS": "8",
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("CCWEB_OUTBOUND_GATEWAY", None)
+    _manage(env, "migrate", "--no-input")
+    _manage(env, "load_demo")
+    (var / "prompts" / "0").mkdir(parents=True, exist_ok=True)
+    h.make_prompt(var / "prompts" / "0" / "enter_customer_id.wav", seconds=0.3)
+    h.make_prompt(var / "prompts" / "0" / "transfer_goodbye.wav", seconds=0.5)
+
+    phones = {
+        "agent": f.start_uas(work, "uas_agent_stays.xml"),
+        "target": f.start_uas(work, "uas_agent.xml"),
+        "next": f.start_uas(work, "uas_agent.xml"),
+        "busy": f.start_uas(work, "uas_busy.xml"),
+    }
+    extensions = {
+        "1001": f"sip:1001@{f.HOST}:{phones['agent'].port}",
+        "1002": f"sip:1002@{f.HOST}:{phones['target'].port}",
+        "1003": f"sip:1003@{f.HOST}:{phones['next'].port}",
+    }
+    setup = SETUP.replace("EXTENSIONS", repr(extensions)).replace("GOODBYE", GOODBYE_IRN)
+    assert "ready" in _manage(env, "shell", "-c", setup)
+
+    try:
+        with media_pool(env, work, CHILDREN, ready_s=40) as (front, log):
+            try:
+                yield {
+                    "env": env,
+                    "db": var / "ccweb.sqlite3",
+                    "front": front,
+                    "work": work,
+                    "log": log,
+                    "phones": phones,
+                }
+            finally:
+                print(log.read_text(errors="replace")[-6000:])
+    finally:
+        for phone in phones.values():
+            phone.stop()
+
+
+def _answered_call(stack, agent: str, after_id: int, timeout: float = 30.0) -> str:
+    """The ACD call id of the next call `agent` answers."""
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = _rows(
+            stack["db"],
+            "SELECT * FROM acd_acdevent WHERE kind = 'answered' AND agent = ? AND id > ?",
+            (agent, after_id),
+        )
+        if rows:
+            return rows[-1]["call_id"]
+        assert time.monotonic() < deadline, stack["log"].read_text(errors="replace")[-4000:]
+        time.sleep(0.2)
+
+
+def _last_event_id(stack) -> int:
+    rows = _rows(stack["db"], "SELECT MAX(id) AS id FROM acd_acdevent")
+    return rows[0]["id"] or 0
+
+
+def _transfer(stack, call_id: str, target: str) -> tuple[int, dict]:
+    output = _manage(stack["env"], "shell", "-c", TRANSFER.replace("CALL", call_id).replace("TARGET", target))
+    status, body = output.split("response", 1)[1].strip().split(" ", 1)
+    return int(status), json.loads(body)
+
+
+def _record(stack, call_id: str) -> dict:
+    rows = _wait_rows(
+        stack["db"], "SELECT * FROM acd_callrecord WHERE call_id = ? AND outcome != 'active'", (call_id,), 1
+    )
+    assert rows, f"record of {call_id} not closed: " + stack["log"].read_text(errors="replace")[-4000:]
+    record = rows[0]
+    record["profile"], record["trace"] = json.loads(record["profile"]), json.loads(record["trace"])
+    return record
+
+
+def _events(stack, call_id: str) -> list[tuple[str, str]]:
+    return [
+        (r["kind"], r["agent"])
+        for r in _rows(stack["db"], "SELECT * FROM acd_acdevent WHERE call_id = ? ORDER BY id", (call_id,))
+    ]
+
+
+def _caller(stack, customer: str = "1001", timeout: int = 60) -> tuple[threading.Thread, dict]:
+    result: dict = {}
+    thread = threading.Thread(target=lambda: result.setdefault("r", _call(stack, customer, timeout=timeout)))
+    thread.start()
+    return thread, result
+
+
+def _caller_done(stack, thread: threading.Thread, result: dict) -> None:
+    thread.join(90)
+    call = result["r"]
+    assert call.returncode == 0, (call.stdout + call.stderr)[-2000:] + stack["log"].read_text(errors="replace")[-4000:]
+
+
+def _bye_received(phone: f.Sipp) -> int:
+    text = phone.messages.read_text(errors="replace") if phone.messages.exists() else ""
+    return sum(1 for part in text.split("message received")[1:] if part.split("\n\n", 1)[-1].startswith("BYE sip:"))
+
+
+def test_transfer_to_a_bare_extension_rings_it_with_the_profile_and_bridges_the_caller(stack):
+    """Agent 1001 talks to the caller; the API transfers the call to "1002" (agent 1002's extension): 1001's
+    phone gets a BYE and 1001 goes to wrap-up; 1002's phone gets the INVITE with the X-STCC headers, answers,
+    talks, hangs up — and the caller's leg ends with it (the caller got the BYE: sipp exits 0). The record is
+    completed with a transfer entry in its trace."""
+    states = _states(_agents(stack["env"], login=["1001"], logout=["1002", "1003"]))
+    assert states["1001"] == "available", states
+    before, agent_byes = _last_event_id(stack), _bye_received(stack["phones"]["agent"])
+    targets_before = len(_invites(stack["phones"]["target"]))
+    thread, result = _caller(stack)
+    call_id = _answered_call(stack, "1001", before)
+    status, body = _transfer(stack, call_id, "1002")
+    assert status == 202, body
+    assert (body["kind"], body["destination"], body["agent"]) == (
+        "extension",
+        f"sip:1002@{f.HOST}:{stack['phones']['target'].port}",
+        "1001",
+    )
+    _caller_done(stack, thread, result)
+
+    invites = _invites(stack["phones"]["target"])
+    assert len(invites) == targets_before + 1, stack["log"].read_text(errors="replace")[-4000:]
+    assert "X-STCC-Customer-Number: 1001" in invites[-1] and "X-STCC-Service: Stocks" in invites[-1], invites[-1]
+    assert _bye_received(stack["phones"]["agent"]) == agent_byes + 1  # the agent's leg was hung up
+    record = _record(stack, call_id)
+    assert record["outcome"] == "completed", record
+    transfer = [
+        step for step in record["trace"] if step["action"] == "transfer" and step.get("by", "").startswith("api")
+    ]
+    assert len(transfer) == 1, record["trace"]
+    assert (transfer[0]["exit"], transfer[0]["target"], transfer[0]["from_agent"], transfer[0]["to_agent"]) == (
+        "answered",
+        "1002",
+        "1001",
+        "1002",
+    )
+    assert _events(stack, call_id) == [("queued", ""), ("offered", "1001"), ("answered", "1001")]
+    assert _states(_agents(stack["env"]))["1001"] == "wrap_up"
+
+
+def test_transfer_to_an_irn_runs_its_script_on_the_same_call(stack):
+    """The API transfers the connected call to IRN 5198: the agent leaves (BYE, wrap-up) and the caller, on the
+    same ACD call id and record, runs 5198's script (a prompt, then the hang-up the caller receives)."""
+    _agents(stack["env"], logout=["1001", "1002", "1003"])
+    _agents(stack["env"], login=["1001"])
+    before, agent_byes = _last_event_id(stack), _bye_received(stack["phones"]["agent"])
+    thread, result = _caller(stack)
+    call_id = _answered_call(stack, "1001", before)
+    status, body = _transfer(stack, call_id, GOODBYE_IRN)
+    assert status == 202 and (body["kind"], body["destination"]) == ("irn", GOODBYE_IRN), body
+    _caller_done(stack, thread, result)
+
+    assert _bye_received(stack["phones"]["agent"]) == agent_byes + 1
+    record = _record(stack, call_id)
+    assert record["outcome"] == "completed", record
+    steps = [(step["action"], step["exit"], step.get("script", "")) for step in record["trace"]]
+    at = steps.index(("transfer", "rerouted", ""))
+    assert steps[at + 1 :] == [("play_prompt", "next", "Transfer goodbye"), ("hang_up", "hung_up", "Transfer goodbye")]
+    first = "Route by customer type"  # 5100's script ran first, up to the queue
+    assert steps[0] == ("get_digits", "success", first) and steps[at - 1] == ("queue_to_service", "queued", first)
+    assert record["profile"]["Agent Number"] == "" and record["irn"] == "5100"
+    assert _events(stack, call_id) == [("queued", ""), ("offered", "1001"), ("answered", "1001")]
+    assert _states(_agents(stack["env"]))["1001"] == "wrap_up"
+
+
+def test_a_busy_target_puts_the_caller_back_in_the_queue_for_the_next_agent(stack):
+    """The target answers 486: the caller is not dropped but queued again to Stocks on music on hold; agent
+    1003 logs in, takes the call, talks and hangs up. The trace says the transfer was busy."""
+    _agents(stack["env"], logout=["1001", "1002", "1003"])
+    _agents(stack["env"], login=["1001"])
+    before = _last_event_id(stack)
+    thread, result = _caller(stack)
+    call_id = _answered_call(stack, "1001", before)
+    busy = f"sip:busy@{f.HOST}:{stack['phones']['busy'].port}"
+    status, body = _transfer(stack, call_id, busy)
+    assert status == 202, body
+    deadline = time.monotonic() + 20
+    while _events(stack, call_id).count(("queued", "")) < 2:
+        assert time.monotonic() < deadline, stack["log"].read_text(errors="replace")[-4000:]
+        time.sleep(0.3)
+    _agents(stack["env"], login=["1003"])
+    _caller_done(stack, thread, result)
+
+    record = _record(stack, call_id)
+    assert (record["outcome"], record["profile"]["Agent Number"]) == ("completed", "1003"), record
+    transfer = [step for step in record["trace"] if step["action"] == "transfer"]
+    assert [(s["exit"], s["destination"]) for s in transfer] == [("busy", busy)], record["trace"]
+    events = _events(stack, call_id)
+    assert events[:3] == [("queued", ""), ("offered", "1001"), ("answered", "1001")], events
+    assert ("answered", "1003") in events[3:], events
