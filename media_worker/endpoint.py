@@ -1,11 +1,14 @@
 """The pjsua2 adapter: the only module in ccweb that imports pjsua2.
 
 One `Endpoint` per process. Why single-threaded: pjsua2's Python binding is safe only when every call into
-the library happens on one thread, and the wheel we use is measured to work with `uaConfig.threadCnt = 0`
-and `mainThreadOnly = True`, the owner polling `libHandleEvents`. So the child's one loop thread calls every
-method here; the pjsua2 callbacks (which run inside `handle_events`, or for media on pjmedia's clock thread)
-only append a plain event (`media_worker.events`) to a thread-safe queue and return. Deciding what to do
-with a call is the loop's job, not a callback's.
+the library happens on one thread, and the wheel we use is measured to work with `uaConfig.threadCnt = 0`,
+the owner polling `libHandleEvents`. So the child's one loop thread calls every method here; the pjsua2
+callbacks (SIP ones inside `handle_events`; a prompt's end on pjmedia's clock thread; an RFC 4733 digit on
+the media thread) only append a plain event (`media_worker.events`) to a thread-safe queue, wake the loop's
+poll when they run on another thread (`Endpoint.post`), and return. Deciding what to do with a call is the
+loop's job, not a callback's. Why `mainThreadOnly = False`: with it on, pjsua2 parks the media threads'
+callbacks (DTMF among them) until the loop's next poll, where nothing can wake them: a digit would wait for
+the poll timeout; our callbacks are safe on any thread since they only enqueue.
 
 Why `capacity` defaults to 3: the `pjsua2-python` wheel is built with `PJSUA_MAX_CALLS = 4` (the 5th call
 gets 486 whatever `maxCalls` says). A caller queued to an agent needs a second leg on the same child for the
@@ -159,7 +162,7 @@ class Endpoint:
         self._lib.libCreate()
         config = pj.EpConfig()
         config.uaConfig.threadCnt = 0
-        config.uaConfig.mainThreadOnly = True
+        config.uaConfig.mainThreadOnly = False
         config.uaConfig.maxCalls = PJSUA_MAX_CALLS
         config.uaConfig.userAgent = "ccweb-media"
         config.logConfig.level = log_level
