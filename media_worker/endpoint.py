@@ -76,6 +76,7 @@ class _Call(pj.Call):
         self.media_active = False
         self.tx_packets = 0
         self.rx_packets = 0
+        self.stream_gone = False
 
     def onCallState(self, prm) -> None:  # noqa: N802
         info = self.getInfo()
@@ -101,9 +102,18 @@ class _Call(pj.Call):
     def onDtmfDigit(self, prm) -> None:  # noqa: N802
         self.adapter.post(events.Dtmf(self.call_id, prm.digit))
 
+    def onStreamCreated2(self, prm) -> None:  # noqa: N802
+        self.stream_gone = False
+
+    def onStreamDestroyed(self, prm) -> None:  # noqa: N802
+        # the last moment the RTP counters exist: when the far end hangs up, pjsua destroys the stream
+        # before it reports DISCONNECTED
+        self.snapshot_stats()
+        self.stream_gone = True
+
     def snapshot_stats(self) -> None:
         """Keep the RTP counters while the stream still exists (it is gone once the call disconnects)."""
-        if not self.media_active:
+        if not self.media_active or self.stream_gone:
             return
         try:
             stat = self.getStreamStat(getattr(self, "media_index", 0))
