@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from media_worker import events
 
@@ -41,7 +42,7 @@ CallHandler = Callable[[events.Event, "CallHandle"], None]
 class CallHandle:
     """What a handler may do to one call. `play` before the audio is up waits for `MediaReady`."""
 
-    endpoint: object  # media_worker.endpoint.Endpoint (kept untyped so this module imports without pjsua2)
+    endpoint: Any  # media_worker.endpoint.Endpoint (kept untyped so this module imports without pjsua2)
     incoming: events.IncomingCall
     loop: asyncio.AbstractEventLoop | None = None
     answered: bool = False
@@ -217,10 +218,11 @@ def dispatch(
                 call.answer(486)
                 continue
         else:
-            call = calls.get(event.call_id)
-            if call is None:
+            known = calls.get(event.call_id)
+            if known is None:
                 _to_listener(endpoint, event)
                 continue
+            call = known
         if isinstance(event, events.MediaReady):
             call.media_ready()
         if isinstance(event, events.Ended):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,7 +99,7 @@ def child_uri(entry: str, *, default_port: int) -> str:
 
 
 def child_uris(
-    *, processes: int, base_port: int, hosts: list[str] = (), local_host: str = LOCAL_CHILD_HOST
+    *, processes: int, base_port: int, hosts: Sequence[str] = (), local_host: str = LOCAL_CHILD_HOST
 ) -> list[str]:
     """One URI per local media child (base_port, base_port+1, ...), then the other hosts' children."""
     local = [f"sip:{local_host}:{_port('CCWEB_MEDIA_BASE_PORT', base_port + i)}" for i in range(processes)]
