@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -31,8 +32,10 @@ pytest.importorskip("pjsua2")
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILDREN = 2
-REDIS_DB = 12
+REDIS_DB = 9  # shared with test_originate_e2e, never flushed: ours is only a key prefix (10-15 are flushed by others)
 GOODBYE_IRN = "5198"
+SCRIPT_TO_EXTENSION_IRN = "5197"
+SCRIPT_TO_IRN_IRN = "5196"
 
 SETUP = """
 from acd.models import IRN, Agent
@@ -41,24 +44,71 @@ from scripts_app.models import Script
 from scripts_app.services.scripts import script_import, script_publish
 for number, uri in EXTENSIONS.items():
     Agent.objects.filter(number=number).update(extension=uri)
-graph = {
-    "start": "hello",
-    "nodes": [
-        {"id": "hello", "action": "play_prompt", "params": {"prompts": ["transfer_goodbye"]}, "exits": {"next": "bye"}},
-        {"id": "bye", "action": "hang_up", "params": {}, "exits": {}},
-    ],
-}
-script = Script.objects.filter(name="Transfer goodbye").first() or script_import(
-    data={"name": "Transfer goodbye", "description": "plays a prompt, hangs up", "parameters": {}, "graph": graph}
-)
-if script.current_version is None:
-    script_publish(script=script, comment="test")
-IRN.objects.get_or_create(
-    number="GOODBYE", defaults={"name": "Goodbye", "destination_kind": "script", "destination_script": script}
-)
+for number, name, nodes in SCRIPTS:
+    graph = {"start": nodes[0]["id"], "nodes": nodes}
+    script = Script.objects.filter(name=name).first() or script_import(
+        data={"name": name, "description": "transfer tests", "parameters": {}, "graph": graph}
+    )
+    if script.current_version is None:
+        script_publish(script=script, comment="test")
+    IRN.objects.get_or_create(
+        number=number, defaults={"name": name, "destination_kind": "script", "destination_script": script}
+    )
 load_live_config()
 print("ready")
 """
+
+_BYE = {"id": "bye", "action": "hang_up", "params": {}, "exits": {}}
+_SORRY = {"id": "sorry", "action": "play_prompt", "params": {"prompts": ["transfer_goodbye"]}, "exits": {"next": "bye"}}
+SCRIPTS = [
+    (
+        GOODBYE_IRN,
+        "Transfer goodbye",
+        [
+            {
+                "id": "hello",
+                "action": "play_prompt",
+                "params": {"prompts": ["transfer_goodbye"]},
+                "exits": {"next": "bye"},
+            },
+            _BYE,
+        ],
+    ),
+    (
+        SCRIPT_TO_EXTENSION_IRN,
+        "Transfer to the desk",
+        [
+            {
+                "id": "customer",
+                "action": "change_profile",
+                "params": {"assignments": [{"field": "Customer Number", "value": "4242"}]},
+                "exits": {"next": "xfer"},
+            },
+            {
+                "id": "xfer",
+                "action": "transfer",
+                "params": {"kind": "extension", "target": "1002"},
+                "exits": {"transferred": None, "failure": "sorry"},
+            },
+            _SORRY,
+            _BYE,
+        ],
+    ),
+    (
+        SCRIPT_TO_IRN_IRN,
+        "Transfer to goodbye",
+        [
+            {
+                "id": "xfer",
+                "action": "transfer",
+                "params": {"kind": "irn", "target": GOODBYE_IRN},
+                "exits": {"transferred": None, "failure": "sorry"},
+            },
+            _SORRY,
+            _BYE,
+        ],
+    ),
+]
 
 TRANSFER = """
 from django.contrib.auth import get_user_model
@@ -88,11 +138,13 @@ def stack(tmp_path_factory):
     var = tmp_path_factory.mktemp("var")
     work = tmp_path_factory.mktemp("transfer")
     redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
-    redis.Redis.from_url(redis_url).flushdb()
+    prefix = f"ccweb:transfer-e2e:{uuid.uuid4().hex[:8]}:"
     env = {
         **os.environ,
         "CCWEB_VAR_DIR": str(var),
         "REDIS_URL": redis_url,
+        "CCWEB_ACD_REDIS_PREFIX": prefix,
+        "CCWEB_ACD_GROUP_PREFIX": f"ccweb.transfer{uuid.uuid4().hex[:8]}.",
         "DJANGO_SETTINGS_MODULE": "ccweb.settings",
         "LOG_LEVEL": "INFO",
         "PYTHONUNBUFFERED": "1",
@@ -107,17 +159,17 @@ def stack(tmp_path_factory):
     h.make_prompt(var / "prompts" / "0" / "transfer_goodbye.wav", seconds=0.5)
 
     phones = {
-        "agent": f.start_uas(work, "uas_agent_stays.xml"),
-        "target": f.start_uas(work, "uas_agent.xml"),
-        "next": f.start_uas(work, "uas_agent.xml"),
-        "busy": f.start_uas(work, "uas_busy.xml"),
+        "agent": _start_uas(work, "uas_agent_stays.xml"),
+        "target": _start_uas(work, "uas_agent.xml"),
+        "next": _start_uas(work, "uas_agent.xml"),
+        "busy": _start_uas(work, "uas_busy.xml"),
     }
     extensions = {
         "1001": f"sip:1001@{f.HOST}:{phones['agent'].port}",
         "1002": f"sip:1002@{f.HOST}:{phones['target'].port}",
         "1003": f"sip:1003@{f.HOST}:{phones['next'].port}",
     }
-    setup = SETUP.replace("EXTENSIONS", repr(extensions)).replace("GOODBYE", GOODBYE_IRN)
+    setup = SETUP.replace("EXTENSIONS", repr(extensions)).replace("SCRIPTS", repr(SCRIPTS))
     assert "ready" in _manage(env, "shell", "-c", setup)
 
     try:
@@ -136,6 +188,21 @@ def stack(tmp_path_factory):
     finally:
         for phone in phones.values():
             phone.stop()
+        client = redis.Redis.from_url(redis_url)
+        keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+        if keys:
+            client.delete(*keys)
+
+
+def _start_uas(work: Path, scenario: str) -> f.Sipp:
+    """A sipp phone; tried again on other free ports when one was taken meanwhile (tests run side by side)."""
+    for attempt in range(3):
+        try:
+            return f.start_uas(work, scenario)
+        except RuntimeError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _answered_call(stack, agent: str, after_id: int, timeout: float = 30.0) -> str:
@@ -289,3 +356,57 @@ def test_a_busy_target_puts_the_caller_back_in_the_queue_for_the_next_agent(stac
     events = _events(stack, call_id)
     assert events[:3] == [("queued", ""), ("offered", "1001"), ("answered", "1001")], events
     assert ("answered", "1003") in events[3:], events
+
+
+def _dial(stack, irn: str, timeout: int = 40) -> subprocess.CompletedProcess:
+    """A sipp caller to `irn` through the front that waits for the BYE (uac_wait_bye.xml)."""
+    work = stack["work"]
+    port = f.free_udp_port()
+    args = ["sipp", f"{f.HOST}:{stack['front'].port}", "-sf", str(f.SCENARIOS / "uac_wait_bye.xml")]
+    args += ["-i", f.HOST, "-p", str(port), "-s", irn, "-bind_local", "-m", "1", "-r", "1"]
+    args += ["-mp", str(f.free_udp_port()), "-nostdin", "-timeout", f"{timeout}s", "-timeout_error"]
+    args += ["-trace_msg", "-message_file", str(work / f"uac_{port}_messages.log")]
+    return subprocess.run(args, capture_output=True, text=True, timeout=timeout + 15, cwd=work)
+
+
+def _last_record_of(stack, irn: str) -> dict:
+    rows = _wait_rows(
+        stack["db"], "SELECT call_id FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (irn,), 1
+    )
+    assert rows, stack["log"].read_text(errors="replace")[-4000:]
+    return _record(stack, rows[-1]["call_id"])
+
+
+def test_a_scripts_transfer_action_dials_an_extension_or_re_routes_to_an_irn(stack):
+    """IRN 5197's script sets Customer Number and transfers to extension "1002": the phone gets the INVITE
+    with X-STCC-Customer-Number, answers, hangs up, and the caller's leg ends with it. IRN 5196's script
+    transfers to IRN 5198: the caller then hears 5198's script on the same call (one record, both scripts)."""
+    targets_before = len(_invites(stack["phones"]["target"]))
+    result = _dial(stack, SCRIPT_TO_EXTENSION_IRN)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-2000:] + stack["log"].read_text(errors="replace")[
+        -4000:
+    ]
+    invites = _invites(stack["phones"]["target"])
+    assert len(invites) == targets_before + 1 and "X-STCC-Customer-Number: 4242" in invites[-1], invites[-1:]
+    record = _last_record_of(stack, SCRIPT_TO_EXTENSION_IRN)
+    steps = [(s["action"], s["exit"], s.get("by", "")) for s in record["trace"]]
+    assert record["outcome"] == "completed", record
+    assert steps == [
+        ("change_profile", "next", ""),
+        ("transfer", "transferred", ""),
+        ("transfer", "answered", "script"),
+    ]
+
+    result = _dial(stack, SCRIPT_TO_IRN_IRN)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-2000:] + stack["log"].read_text(errors="replace")[
+        -4000:
+    ]
+    record = _last_record_of(stack, SCRIPT_TO_IRN_IRN)
+    steps = [(s["action"], s["exit"], s.get("script", "")) for s in record["trace"]]
+    assert record["outcome"] == "completed", record
+    assert steps == [
+        ("transfer", "transferred", "Transfer to goodbye"),
+        ("transfer", "rerouted", ""),
+        ("play_prompt", "next", "Transfer goodbye"),
+        ("hang_up", "hung_up", "Transfer goodbye"),
+    ], steps
