@@ -143,7 +143,7 @@ async def dial_and_bridge(
     profile: Mapping[str, str],
     *,
     ring_s: float | None = None,
-    fields: Callable[[], list[str]] = exported_fields,
+    fields: Callable[[], list[str]] | None = None,
     wait_end: bool = True,
 ) -> str:
     """Dial `target` (an extension) for the caller's leg and bridge on answer.
@@ -154,7 +154,7 @@ async def dial_and_bridge(
     loop = asyncio.get_running_loop()
     ring_s = ring_seconds() if ring_s is None else ring_s
     try:
-        headers = agent_headers(profile, await _to_thread(fields))
+        headers = agent_headers(profile, await _to_thread(fields or exported_fields))
     except Exception:
         log.exception("call %s: exported fields not read", call.data.get("call_id"))
         headers = {}
