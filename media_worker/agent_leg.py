@@ -169,10 +169,11 @@ async def ring_agent(
         await asyncio.wait({leg.media, leg.ended, caller_ended}, timeout=3.0, return_when=asyncio.FIRST_COMPLETED)
         if not call.bridge(leg.call_id):
             log.warning("call %s: legs not bridged (no audio on one of them)", call_id)
+    # the bridged agent leg: a transfer (media_worker.transfer_call) hangs it up and takes the caller on; named
+    # before the ACD hears "answered", since from then on the REST API accepts a transfer of the call
+    call.data["agent_leg"] = leg.call_id
     if not control.ended and not leg.ended.done():
         await _report(owner.answered, call_id, agent)
-    # the bridged agent leg: a transfer (media_worker.transfer_call) hangs it up and takes the caller on
-    call.data["agent_leg"] = leg.call_id
     await asyncio.wait({leg.ended, caller_ended}, return_when=asyncio.FIRST_COMPLETED)
     if call.data.get("agent_leg") == leg.call_id:
         call.data.pop("agent_leg", None)

@@ -73,12 +73,15 @@ async def transfer_bridged(call, control, message: Mapping[str, str], *, previou
     # the agent leaves: its leg first (the agent-leg task sees "transferring" and leaves the caller up), then
     # the ACD's normal end of a connected call (wrap-up)
     call.data["transferring"] = agent_leg
-    call.endpoint.hangup(agent_leg)
-    await _to_thread(owner.hangup, call_id)
-    if previous is not None and not previous.done():
-        await asyncio.wait({previous}, timeout=HANGUP_WAIT_S)
-    control.bridged = False
     try:
+        call.endpoint.hangup(agent_leg)
+        try:
+            await _to_thread(owner.hangup, call_id)
+        except Exception:  # e.g. the ACD already ended the call: the transfer still goes on
+            log.exception("call %s: the agent's end of the call not told to the ACD", call_id)
+        if previous is not None and not previous.done():
+            await asyncio.wait({previous}, timeout=HANGUP_WAIT_S)
+        control.bridged = False
         if target.kind == "irn":
             without_agent(profile)
             outcome = await reroute(call, control, target.destination)
@@ -94,6 +97,11 @@ async def transfer_bridged(call, control, message: Mapping[str, str], *, previou
         if result in FAILED_RESULTS:
             await _fallback(call, control, owner, profile)
         return result
+    except Exception as exc:  # never a caller left alone on a dead bridge: the call ends, the record says why
+        log.exception("call %s: transfer failed", call_id)
+        step.finish("failed", f"error: {exc}"[:200])
+        await control.hangup()
+        return "failed"
     finally:
         call.data.pop("transferring", None)
 
@@ -166,20 +174,26 @@ async def dial_and_bridge(
         return "failed"
     caller_ended = control.ended_future
     deadline = loop.time() + ring_s
-    while not leg.confirmed.done():
-        if caller_ended.done():
+    try:
+        while not leg.confirmed.done():
+            if caller_ended.done():
+                call.endpoint.hangup(leg.call_id)
+                await _wait(leg.ended, HANGUP_WAIT_S)
+                return "caller_gone"
+            if leg.ended.done():
+                result = leg_result(leg.status)
+                return "failed" if result == "answered" else result  # a 2xx never confirmed: nobody is there
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                call.endpoint.hangup(leg.call_id)  # CANCEL after the ring time
+                await _wait(leg.ended, HANGUP_WAIT_S)
+                return "no_answer"
+            waits = {leg.confirmed, leg.ended, caller_ended}
+            await asyncio.wait(waits, timeout=remaining, return_when="FIRST_COMPLETED")
+    except asyncio.CancelledError:  # the Transfer action's deadline, the child stopping: no leg left ringing
+        if not leg.ended.done():
             call.endpoint.hangup(leg.call_id)
-            await _wait(leg.ended, HANGUP_WAIT_S)
-            return "caller_gone"
-        if leg.ended.done():
-            result = leg_result(leg.status)
-            return "failed" if result == "answered" else result  # a 2xx never confirmed: nobody is there
-        remaining = deadline - loop.time()
-        if remaining <= 0:
-            call.endpoint.hangup(leg.call_id)  # CANCEL after the ring time
-            await _wait(leg.ended, HANGUP_WAIT_S)
-            return "no_answer"
-        await asyncio.wait({leg.confirmed, leg.ended, caller_ended}, timeout=remaining, return_when="FIRST_COMPLETED")
+        raise
     control.bridged = True
     await control.stop_music_on_hold()
     if not call.bridge(leg.call_id):

@@ -10,6 +10,7 @@ messages go) as a `transfer` message; the owning child hangs the agent up (wrap-
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from acd import notifier
 from acd.models import CallOutcome, CallRecord
@@ -55,7 +56,7 @@ def request_transfer(*, call_id: str, target: str, kind: str = "", by: str = "")
     except TargetError as exc:
         raise TransferRefused(exc.code, str(exc), 400) from None
     owner = live.get("owner") or record.owner
-    message = transfer_message(call_id, resolved, by=by or "api")
+    message: dict[Any, Any] = transfer_message(call_id, resolved, by=by or "api")  # redis-py's field types
     message_id = engine.client.xadd(engine.keys.owner_stream(owner), message, maxlen=STREAM_MAX, approximate=True)
     return TransferRequest(
         call_id=call_id,
