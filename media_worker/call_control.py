@@ -60,7 +60,8 @@ class PjCallControl:
         self.ended = False
         self.hung_up_here = False  # this side (the script, an agent leg ending, an error) sent the BYE
         self.on_hold = False
-        self.bridged = False  # connected to an agent leg: no music on hold any more
+        self._bridged = False
+        self.moh_path: Path | None = None  # the waiting service's own music on hold (None: System > Misc's)
         self.ended_future: asyncio.Future = asyncio.get_running_loop().create_future()
         self._play: asyncio.Future | None = None
         self._play_interruptible = False
@@ -104,6 +105,18 @@ class PjCallControl:
                     except Exception:
                         log.exception("call %s: caller-gone callback failed", self.call.call_id)
             self._caller_gone.clear()
+
+    @property
+    def bridged(self) -> bool:
+        """Connected to another leg (an agent, a transfer target): no music on hold or prompts any more."""
+        return self._bridged
+
+    @bridged.setter
+    def bridged(self, value: bool) -> None:
+        self._bridged = value
+        if value:
+            # the bridge stopped whatever was playing, so no end-of-file will come for it
+            _resolve(self._play)
 
     @property
     def caller_hung_up(self) -> bool:
@@ -157,11 +170,18 @@ class PjCallControl:
     async def start_music_on_hold(self) -> None:
         if self.ended or self.on_hold or self.bridged:
             return
-        path = await asyncio.to_thread(default_moh_path)
+        path = self.moh_path if self.moh_path is not None else await asyncio.to_thread(default_moh_path)
         if self.ended or self.bridged:
             return
         self.on_hold = True
         self.call.play(str(path), loop=True)
+
+    async def play_file(self, path: Path) -> None:
+        """Play one audio file to its end (an announcement), the music on hold stopped first."""
+        if self.on_hold:
+            await self.stop_music_on_hold()
+        if not self.bridged:
+            await self._play_file(path, interruptible=False)
 
     async def stop_music_on_hold(self) -> None:
         if self.on_hold:
@@ -203,7 +223,7 @@ class PjCallControl:
             await self._play_file(path, interruptible=interruptible)
 
     async def _play_file(self, path: Path, *, interruptible: bool) -> None:
-        if self.ended or (interruptible and self.digits):
+        if self.ended or self.bridged or (interruptible and self.digits):
             return
         loop = asyncio.get_running_loop()
         self._play = future = loop.create_future()

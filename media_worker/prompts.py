@@ -50,16 +50,27 @@ def voice_for(language: int | str) -> str:
 
 def prompt_path(name: str, language: int | str = 0) -> Path:
     """The WAV for prompt `name` in `language`: the recorded file when present, else synthesised."""
-    name = (name or "").strip()
-    if name.lower().endswith(".wav"):
-        name = name[:-4]
+    recorded = recorded_prompt(name, language)
+    if recorded is not None:
+        return recorded
+    words = _bare(name).replace("_", " ").strip() or "prompt"
+    return speech_path(words, language)
+
+
+def recorded_prompt(name: str, language: int | str = 0) -> Path | None:
+    """The recorded WAV of prompt `name` in `language`'s folder (number or voice name), None if there is none."""
+    name = _bare(name)
     if name and _SAFE_NAME.match(name) and ".." not in name:
         for folder in (str(language), voice_for(language)):
             recorded = prompts_dir() / folder / f"{name}.wav"
             if recorded.is_file():
                 return recorded
-    words = name.replace("_", " ").strip() or "prompt"
-    return speech_path(words, language)
+    return None
+
+
+def _bare(name: str) -> str:
+    name = (name or "").strip()
+    return name[:-4] if name.lower().endswith(".wav") else name
 
 
 def speech_path(text: str, language: int | str = 0) -> Path:

@@ -24,8 +24,13 @@ import asyncio
 import logging
 import socket
 import uuid
+from typing import TYPE_CHECKING
 
 from media_worker import events
+
+if TYPE_CHECKING:
+    from media_worker.originator import Originator
+    from media_worker.queue_treatment import QueueTreatment
 
 log = logging.getLogger("media_worker.script_handler")
 
@@ -51,7 +56,11 @@ class ScriptHandler:
         self.active: dict[str, tuple] = {}
         self.ringing: dict[str, asyncio.Task] = {}
         self._poller: asyncio.Task | None = None
-        self.originator = None  # media_worker.originator.Originator, from start()
+        # queued calls: what each hears while it waits (media_worker.queue_treatment), and the last
+        # position the ACD told us (it may come before the treatment starts)
+        self.treatments: dict[str, QueueTreatment] = {}
+        self.positions: dict[str, tuple[int, float | None]] = {}
+        self.originator: Originator | None = None  # from start()
 
     # the child's hooks: outbound requests (callbacks) are dialled by this child too ------------------
 
@@ -59,8 +68,8 @@ class ScriptHandler:
         """The endpoint is up: take the ACD's dial requests when there is room (media_worker.originator)."""
         from media_worker.originator import Originator
 
-        self.originator = Originator(self.owner_id, endpoint)
-        self.originator.start(loop)
+        originator = self.originator = Originator(self.owner_id, endpoint)
+        originator.start(loop)
 
     def stop(self) -> None:
         """The child is stopping: no new requests; dials in progress hang up and report."""
@@ -123,7 +132,7 @@ class ScriptHandler:
         if decision.kind == "reject":
             call.answer(decision.sip_status or 404)
             try:
-                await start_call(decision, None, owner)
+                await start_call(decision, None, owner)  # type: ignore[arg-type]  # a rejected call has no media
             except Exception:
                 log.exception("call %s: rejected call not recorded", decision.call_id)
             return
@@ -147,6 +156,8 @@ class ScriptHandler:
             call.data["live"] = live
             await _reroutes(call, control, live)
             started.set_result(live.outcome)
+            if live.outcome == "queued":
+                self._treat(decision.call_id, control, live.profile.get("Service") or decision.target, live.profile)
             # read before our own hang-up below: did the caller leave while the script still ran?
             left = control.caller_hung_up
             if live.outcome not in ("queued", "transferred"):  # transferred: bridged to the target, which ends it
@@ -161,6 +172,7 @@ class ScriptHandler:
             await _failed(decision, control, owner, live, f"error: {exc}"[:255], apology=True)
         finally:
             self.active.pop(decision.call_id, None)
+            self.positions.pop(decision.call_id, None)
             if not started.done():
                 started.set_result("")
             ring = self.ringing.get(decision.call_id)
@@ -187,6 +199,8 @@ class ScriptHandler:
                     self._reserved(owner, message)
                 elif message.type == "transfer":
                     self._transfer(message)
+                elif message.type in ("position", "moved"):
+                    self._queue_message(message)
 
     def _reserved(self, owner, message) -> None:
         from media_worker.agent_leg import ring_agent
@@ -222,6 +236,45 @@ class ScriptHandler:
         previous = self.ringing.get(message.call_id)
         task = transfer_bridged(call, control, dict(message.message), previous=previous)
         self._track(message.call_id, asyncio.get_running_loop().create_task(task))
+
+    def _treat(self, call_id: str, control, service: str, profile) -> None:
+        """The queued caller hears the service's welcome, music and announcements until bridged or gone."""
+        from media_worker.queue_treatment import QueueTreatment
+
+        treatment = QueueTreatment(control, service, language=_language(profile))
+        if call_id in self.positions:
+            treatment.position(*self.positions[call_id])
+        self.treatments[call_id] = treatment
+        task = asyncio.get_running_loop().create_task(treatment.run())
+        self.tasks.add(task)
+
+        def done(task: asyncio.Task) -> None:
+            self.tasks.discard(task)
+            if self.treatments.get(call_id) is treatment:
+                self.treatments.pop(call_id, None)
+            if not task.cancelled() and task.exception() is not None:
+                log.error("call %s: queue treatment failed", call_id, exc_info=task.exception())
+
+        task.add_done_callback(done)
+
+    def _queue_message(self, message) -> None:
+        """`position` (position, expected_ms) and `moved` (service) messages of a waiting call."""
+        fields = message.message
+        treatment = self.treatments.get(message.call_id)
+        if message.type == "moved":
+            if treatment is not None:
+                treatment.moved(fields.get("service", ""))
+            return
+        try:
+            position = int(fields.get("position") or 0)
+            expected = float(fields["expected_ms"]) / 1000 if fields.get("expected_ms") else None
+        except ValueError:
+            log.warning("call %s: bad position message %r", message.call_id, fields)
+            return
+        if message.call_id in self.active:
+            self.positions[message.call_id] = (position, expected)
+        if treatment is not None:
+            treatment.position(position, expected)
 
     def _track(self, call_id: str, task: asyncio.Task) -> None:
         """The call's current leg task (agent ring, transfer): the next one waits for it, the call's end too."""

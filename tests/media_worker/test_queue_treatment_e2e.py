@@ -1,0 +1,164 @@
+"""Queue treatment end to end: a real caller (manage.py democall, pjsua2) queued by the guide's example (a)
+hears the service's welcome announcement, then the service's own music on hold, then its queue position
+spoken between the music — all in the recording of what the caller heard.
+
+The welcome is a 1000 Hz tone and the service's music a 300 Hz tone, so each 100 ms window of the recording
+can be told apart by its zero crossings; the spoken position is neither tone."""
+
+from __future__ import annotations
+
+import array
+import math
+import os
+import subprocess
+import sys
+import uuid
+import wave
+from pathlib import Path
+
+import pytest
+
+from tests.media_worker import sipfront_helpers as f
+from tests.media_worker.pool import END_TO_END, media_pool
+
+pytestmark = END_TO_END
+pytest.importorskip("pjsua2")
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_DB = 10  # with a key prefix of this run's own: never flushed
+INTERVAL_S = 3  # the model's minimum is 10 s; set straight in the database to keep the test short
+
+SETUP = """
+from acd.models import Service
+from acd.services.live_config import load_live_config
+
+Service.objects.filter(name="Stocks").update(
+    welcome_announcement="announcements/welcome.wav",
+    music_on_hold="moh/services/stocks.wav",
+    announcement_interval=INTERVAL,
+    announce_position=True,
+    announce_wait_time=False,
+)
+load_live_config()
+print("ready")
+"""
+
+
+SUPERVISE = """
+import time
+from acd.services.acd_calls import supervise_queues
+for _ in range(int(DURATION / 0.5)):
+    supervise_queues()
+    time.sleep(0.5)
+""".replace("DURATION", str(INTERVAL_S + 12))
+
+
+def _manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def _tone(path: Path, hz: int, seconds: float) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["sox", "-n", "-r", "8000", "-c", "1", "-b", "16", str(path), "synth", str(seconds), "sine", str(hz)]
+        + ["vol", "0.5"],
+        check=True,
+        timeout=30,
+    )
+
+
+def _windows(path: Path, window_s: float = 0.1) -> list[tuple[float, float]]:
+    """(RMS, frequency estimated from zero crossings) of each window of a 16-bit mono WAV."""
+    with wave.open(str(path)) as wav:
+        rate = wav.getframerate()
+        samples = array.array("h", wav.readframes(wav.getnframes()))
+    size = int(rate * window_s)
+    out = []
+    for start in range(0, len(samples) - size + 1, size):
+        chunk = samples[start : start + size]
+        rms = math.sqrt(sum(x * x for x in chunk) / size)
+        crossings = sum(1 for a, b in zip(chunk, chunk[1:], strict=False) if (a < 0) != (b < 0))
+        out.append((rms, crossings / 2 / window_s))
+    return out
+
+
+def _kind(rms: float, hz: float) -> str:
+    if rms < 100:
+        return "silence"
+    if 900 <= hz <= 1100:
+        return "welcome"
+    if 270 <= hz <= 330:
+        return "music"
+    return "other"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    var = tmp_path_factory.mktemp("var")
+    work = tmp_path_factory.mktemp("treatment")
+    env = {
+        **os.environ,
+        "CCWEB_VAR_DIR": str(var),
+        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+        "CCWEB_ACD_REDIS_PREFIX": f"ccweb:treatment-test:{uuid.uuid4().hex[:12]}:",
+        "DJANGO_SETTINGS_MODULE": "ccweb.settings",
+        "LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("DATABASE_URL", None)
+    _manage(env, "migrate", "--no-input")
+    _manage(env, "load_demo")
+    _manage(env, "ensure_default_moh")
+    _tone(var / "media" / "announcements" / "welcome.wav", 1000, 1.0)
+    _tone(var / "media" / "moh" / "services" / "stocks.wav", 300, 4.0)
+    _tone(var / "prompts" / "0" / "enter_customer_id.wav", 440, 0.3)
+    assert "ready" in _manage(env, "shell", "-c", SETUP.replace("INTERVAL", str(INTERVAL_S)))
+    with media_pool(env, work, 1, ready_s=40) as (front, log):
+        try:
+            yield {"env": env, "front": front, "work": work, "log": log}
+        finally:
+            print(log.read_text(errors="replace")[-3000:])
+
+
+def test_a_queued_caller_hears_welcome_then_the_services_music_then_the_position(stack):
+    recording = stack["work"] / "queued.wav"
+    front = f"sip:{f.HOST}:{stack['front'].port}"
+    # the ACD's periodic job (Celery beat in `make run`) sends the waiting call's position to its owner
+    supervisor = subprocess.Popen(
+        [sys.executable, "manage.py", "shell", "-c", SUPERVISE],
+        cwd=ROOT,
+        env=stack["env"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "democall", "5100", "--digits", "1001#", "--record", str(recording)]
+        + ["--timeout", str(INTERVAL_S + 6), "--front", front],
+        cwd=ROOT,
+        env=stack["env"],
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    supervisor.wait(30)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "queued" in result.stdout and "Stocks" in result.stdout, result.stdout
+
+    kinds = [_kind(rms, hz) for rms, hz in _windows(recording)]
+    text = "".join({"silence": ".", "welcome": "W", "music": "m", "other": "o"}[k] for k in kinds)
+    print("what the caller heard, per 100 ms:", text)
+    # the welcome follows the digits (prompt + typing: the first seconds), and lasts about 1 s
+    welcome = text.find("WWWWW")
+    assert welcome >= 0, text
+    # then the service's own music (not System > Misc's), for a good while
+    music = text.find("mmmmmmmmmm", welcome)
+    assert music > welcome, text
+    # one interval after the call entered the queue, the position is spoken between the music
+    spoken = text.find("ooooo", music)
+    assert spoken > music, text
+    assert "mmmmm" in text[spoken:], text  # and the music comes back
+    assert "Traceback" not in stack["log"].read_text(errors="replace")
