@@ -271,10 +271,17 @@ class ScriptHandler:
         except ValueError:
             log.warning("call %s: bad position message %r", message.call_id, fields)
             return
-        if message.call_id in self.active:
-            self.positions[message.call_id] = (position, expected)
+        entry = self.active.get(message.call_id)
+        if entry is None:
+            return
+        self.positions[message.call_id] = (position, expected)
         if treatment is not None:
             treatment.position(position, expected)
+            return
+        call, control, started = entry
+        if started.done() and position > 0 and not (control.bridged or control.ended):
+            # waiting again after its first destination: a transfer that found nobody, an overflow
+            self._treat(message.call_id, control, fields.get("service", ""), call.data.get("profile") or {})
 
     def _track(self, call_id: str, task: asyncio.Task) -> None:
         """The call's current leg task (agent ring, transfer): the next one waits for it, the call's end too."""
