@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
 import redis
 from django.db import IntegrityError, close_old_connections, transaction
+from django.utils import timezone
 
 from acd import notifier
 from acd.engine import AcdEngine, AcdError
@@ -129,6 +131,34 @@ class AcdOriginatePort:
             self.ack(request)
             handled += 1
         return handled
+
+    @_db
+    def end_orphans(self, within_s: float = 3600.0) -> int:
+        """Connected callbacks whose dialling child died: the supervisor closed the attempt's record as ended
+        by failure, but (the record id not being the ACD call id) could not end the ACD call, so the agent
+        would stay on_call. Ends each (the agent goes to wrap-up) when that record is the callback's latest
+        attempt and the ACD call is still connected to its agent. Returns how many were ended."""
+        since = timezone.now() - timedelta(seconds=within_s)
+        dead = CallRecord.objects.filter(
+            direction="outbound", outcome=CallOutcome.ENDED_BY_FAILURE, ended_at__gte=since, call_id__contains=":"
+        ).values_list("call_id", "agent")
+        ended = 0
+        for record_id, agent in dead:
+            call_id = record_id.split(":", 1)[0]
+            call = self.engine.call(call_id)
+            if call.get("state") != "connected" or call.get("agent") != agent or call.get("kind") != "callback":
+                continue
+            latest = CallRecord.objects.filter(call_id__startswith=f"{call_id}:").order_by("-started_at", "-id")
+            if latest.values_list("call_id", flat=True).first() != record_id:
+                continue  # a later attempt (another child) owns the connected call
+            try:
+                acd_calls.call_hangup(call_id=call_id)
+            except AcdError as exc:
+                log.info("orphaned callback %s: %s", call_id, exc.reason)
+                continue
+            log.warning("originate: callback %s ended (its media child died while connected)", call_id)
+            ended += 1
+        return ended
 
     # the reservation and the profile ------------------------------------------------------------
 

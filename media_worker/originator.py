@@ -6,7 +6,8 @@ costs Redis one non-blocking XREADGROUP per child per second) it checks for room
 both legs fit beside the child's calls (`originate.has_room`) — and only then claims one request, in a worker
 thread, so the loop never blocks on Redis. While a dial is in progress its legs not yet placed count as
 `reserved_slots`: the child's capacity rule answers 486 to a caller that would take them. Every
-`STALE_CHECK_S` it also takes over requests left unacknowledged by a child that died (`claim_stale`).
+`STALE_CHECK_S` it also takes over requests left unacknowledged by a child that died (`claim_stale`) and ends
+the ACD side of connected callbacks whose child died (`end_orphans`).
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ class Originator:
                 if loop.time() >= next_stale:
                     next_stale = loop.time() + STALE_CHECK_S
                     await asyncio.to_thread(self.port.claim_stale, int(self.settings.stale_s * 1000))
+                    await asyncio.to_thread(self.port.end_orphans)
                 if not has_room(self.endpoint.active_calls, self.endpoint.capacity, len(self.dials)):
                     continue
                 requests = await asyncio.to_thread(self.port.claim, 1)

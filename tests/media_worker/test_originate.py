@@ -386,6 +386,9 @@ class StreamPort(FakePort):
         self.stale_checks += 1
         return 0
 
+    def end_orphans(self):
+        return 0
+
 
 def test_the_originator_claims_only_with_room_and_reserves_the_slots_of_its_dial():
     endpoint = FakeEndpoint({AGENT: FakePhone(None)}, active_calls=2)
@@ -444,7 +447,9 @@ def test_the_child_answers_486_to_a_caller_who_would_take_a_kept_slot():
 
 
 def test_the_customers_early_media_is_bridged_before_the_answer_so_the_agent_hears_the_ringback():
-    dialer = FakeDialer({AGENT: FakePhone(200), CUSTOMER: FakePhone(200, early_media=True, answer_s=0.1, hangs_up_s=0.05)})
+    dialer = FakeDialer(
+        {AGENT: FakePhone(200), CUSTOMER: FakePhone(200, early_media=True, answer_s=0.1, hangs_up_s=0.05)}
+    )
     outcome, _ = run_dial(dialer, FakePort())
     assert outcome.result == "answered"
     assert dialer.bridged == [(1, 2)]  # once, early

@@ -8,6 +8,7 @@ import pytest
 from acd.engine import configure_services
 from acd.models import AcdEvent, CallRecord
 from acd.services import acd_calls, agent_states
+from acd.services.call_records import owner_failed
 from media_worker.originate import Outcome
 from media_worker.originate_acd import AcdOriginatePort
 from tests.acd.live.helpers import drop, use_test_prefixes
@@ -145,3 +146,38 @@ def test_no_stream_yet_is_nothing_stale(settings):
     assert port.claim_stale(0) == 0
     assert port.claim() == []
     drop(port.engine.client, port.engine.prefix)
+
+
+def test_a_connected_callback_whose_child_died_is_ended_for_the_agent(agent):
+    """The child died while agent and customer talked: the supervisor closes its records (owner_failed) but
+    cannot end the ACD call (the record id is not the call id); end_orphans does, so the agent goes to
+    wrap-up instead of staying on_call. A later attempt's live call is left alone."""
+    callback_reserved(agent)
+    dead = AcdOriginatePort("host:5082")
+    (request,) = dead.claim()
+    assert dead.record_started(request, {**PROFILE, "Agent Number": "1001"})
+    dead.answered(request)
+    dead.ack(request)
+    port = AcdOriginatePort("host:5081")
+    assert port.end_orphans() == 0  # the child is alive: its record is still active
+    owner_failed(owner="host:5082")
+    assert port.engine.agent("1001")["state"] == "on_call"  # what the supervisor alone leaves behind
+    assert port.end_orphans() == 1
+    assert port.engine.agent("1001")["state"] == "wrap_up" and not port.engine.call("c1")
+    assert port.end_orphans() == 0
+
+
+def test_an_orphan_check_leaves_a_later_attempt_connected_by_another_child_alone(agent):
+    callback_reserved(agent)
+    dead = AcdOriginatePort("host:5082")
+    (first,) = dead.claim()
+    assert dead.record_started(first, {**PROFILE, "Agent Number": "1001"})
+    owner_failed(owner="host:5082")  # died mid-ring; the attempt fails, the agent is reserved again
+    dead.failed(first, "failed")
+    dead.ack(first)
+    port = AcdOriginatePort("host:5081")
+    (second,) = port.claim()
+    assert port.record_started(second, {**PROFILE, "Agent Number": "1001"})
+    port.answered(second)
+    assert port.end_orphans() == 0
+    assert port.engine.agent("1001")["state"] == "on_call"
