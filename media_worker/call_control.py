@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 
 #: digits typed ahead of the script that are kept (far more than any entry a script asks for at once)
 MAX_TYPE_AHEAD = 64
+#: seconds a prompt waits for the call's audio to come up (it does at the answer, or at the ACK of a call
+#: offered without SDP) before it counts as played: a call whose audio never comes up must not hold its script
+NO_AUDIO_GRACE_S = 5.0
 #: the sixteen DTMF keys (RFC 4733 events 0-15); anything else a SIP INFO claims is dropped
 DTMF_SYMBOLS = frozenset("0123456789*#ABCD")
 
@@ -230,12 +233,30 @@ class PjCallControl:
         self._play_interruptible = interruptible
         self.call.play(str(path))
         try:
-            await future
+            await self._until_played(future, path)
         finally:
             self._play = None
             self._play_interruptible = False
         if not self.ended:
             self.call.stop_play()
+
+    async def _until_played(self, future: asyncio.Future, path: Path) -> None:
+        """Wait for the prompt's end. A call whose audio never comes up (the caller's SDP is `a=inactive` or
+        `sendonly`, so pjsua2 never reports it active) would hold the script on a prompt nobody hears until
+        the caller gives up: after NO_AUDIO_GRACE_S without audio the prompt counts as played."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + NO_AUDIO_GRACE_S
+        while not future.done():
+            if getattr(self.call, "pending_play", None) is None:  # playing (or stopped): its end resolves it
+                await future
+                return
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                log.warning(
+                    "call %s: no audio after %g s, prompt %s skipped", self.call.call_id, NO_AUDIO_GRACE_S, path.name
+                )
+                return
+            await asyncio.wait({future}, timeout=min(remaining, 0.1))
 
     async def _next_digit(self, timeout: float) -> str | None:
         if self.digits:

@@ -185,6 +185,31 @@ def test_a_from_longer_than_pjsua2_prints_keeps_its_caller_number(stack, pids):
     assert record["ani"] == "+15551230000", record
 
 
+def test_an_audio_stream_refused_with_port_zero_gets_488(stack, pids):
+    """`m=audio 0`: the caller refuses the only stream; pjsua2 answers 488, no call is made."""
+    records = len(stack.records("1 = 1"))
+    run = b.run_sipp(stack, "bad_sdp_port_zero.xml", b.HELLO)
+    assert run.returncode == 0, run.output[-2000:]
+    assert [code for code in run.received_statuses() if code >= 200] == [488], run.messages[-2000:]
+    assert len(stack.records("1 = 1")) == records
+    stack.assert_children_unchanged(pids)
+    _good_call(stack)
+
+
+def test_an_inactive_audio_stream_does_not_hold_the_script(stack, pids):
+    """`a=inactive`: the call is answered but its audio never comes up. The prompt counts as played after
+    the grace period (it used to wait until the caller gave up), the script ends and hangs up."""
+    before = len(stack.records("irn = ?", (b.HELLO,)))
+    started = time.monotonic()
+    run = b.run_sipp(stack, "bad_sdp_inactive.xml", b.HELLO)
+    assert run.returncode == 0, run.output[-2000:] + stack.log_text()[-3000:]
+    assert time.monotonic() - started < 12
+    record = stack.wait_records("irn = ? AND outcome != 'active'", (b.HELLO,), before + 1)[-1]
+    assert record["outcome"] == "completed", record
+    assert "prompt hello.wav skipped" in stack.log_text()
+    stack.assert_children_unchanged(pids)
+
+
 # ----- INVITE without SDP ------------------------------------------------------------------------------------
 
 

@@ -16,15 +16,18 @@ class FakeCall:
 
     call_id: int = 7
     hangups: list[int] = field(default_factory=list)
+    pending_play: tuple[str, bool] | None = None
+    audio: bool = True
 
     def hangup(self, code: int = 0) -> None:
         self.hangups.append(code)
 
     def play(self, path: str, *, loop: bool = False) -> None:
-        pass
+        if not self.audio:  # as CallHandle: the play waits for audio that never comes
+            self.pending_play = (path, loop)
 
     def stop_play(self) -> None:
-        pass
+        self.pending_play = None
 
 
 def test_a_dtmf_flood_keeps_the_first_digits_and_drops_the_rest(caplog):
@@ -87,3 +90,20 @@ def test_a_sip_info_signal_that_is_no_dtmf_key_is_ignored():
         return "".join(control.digits)
 
     assert asyncio.run(scenario()) == "1A#"
+
+
+def test_a_prompt_on_a_call_without_audio_counts_as_played_after_the_grace(monkeypatch, tmp_path):
+    from media_worker import call_control
+
+    monkeypatch.setattr(call_control, "NO_AUDIO_GRACE_S", 0.3)
+
+    async def scenario() -> tuple[float, FakeCall]:
+        call = FakeCall(audio=False)
+        control = PjCallControl(call)
+        started = asyncio.get_running_loop().time()
+        await control._play_file(tmp_path / "hello.wav", interruptible=False)
+        return asyncio.get_running_loop().time() - started, call
+
+    elapsed, call = asyncio.run(scenario())
+    assert 0.3 <= elapsed < 1.0
+    assert call.pending_play is None  # the waiting play was dropped too
