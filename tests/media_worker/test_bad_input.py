@@ -210,6 +210,25 @@ def test_an_inactive_audio_stream_does_not_hold_the_script(stack, pids):
     stack.assert_children_unchanged(pids)
 
 
+def test_hold_and_resume_during_a_prompt_keep_the_call_working(stack, pids):
+    """The caller holds the call (re-INVITE sendonly) during the first prompt and resumes 1.5 s later: both
+    re-INVITEs get 200, the digits typed afterwards are the entries, and the announcement after the resume
+    reaches the caller (RTP arrives after the resume)."""
+    before = len(stack.records("irn = ?", (b.DIGITS,)))
+    with _RtpCounter() as audio:
+        started = time.monotonic()
+        run = b.run_sipp(stack, "bad_hold_during_prompt.xml", b.DIGITS, timeout=30, extra=audio.key())
+    assert run.returncode == 0, run.output[-2000:] + stack.log_text()[-3000:]
+    assert [code for code in run.received_statuses() if code >= 200] == [200, 200, 200] + [200] * 8
+    record = stack.wait_records("irn = ? AND outcome != 'active'", (b.DIGITS,), before + 1)[-1]
+    profile = json.loads(record["profile"])
+    assert record["outcome"] == "completed", record
+    assert (profile["Customer Number"], profile["Account Number"]) == ("1234", "5678"), record["trace"]
+    after_resume = [at for at in audio.times if at - started > 2.0]
+    assert len(after_resume) > 25, (len(audio.times), len(after_resume))  # the spoken 1234 (> 0.5 s of audio)
+    stack.assert_children_unchanged(pids)
+
+
 # ----- INVITE without SDP ------------------------------------------------------------------------------------
 
 
@@ -368,6 +387,7 @@ class _RtpCounter:
         self.sock.settimeout(0.2)
         self.packets = 0
         self.first_at = self.last_at = 0.0
+        self.times: list[float] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -382,6 +402,7 @@ class _RtpCounter:
                 continue
             self.last_at = time.monotonic()
             self.first_at = self.first_at or self.last_at
+            self.times.append(self.last_at)
             self.packets += 1
 
     def __enter__(self) -> _RtpCounter:
