@@ -69,9 +69,10 @@ class Command(BaseCommand):
         sys.exit(supervisor.run())
 
     def _child(self, options) -> int:
-        from media_worker.child import PromptHandler, run_child
+        from media_worker.child import CallHandler, PromptHandler, run_child
         from media_worker.script_handler import ScriptHandler, owner_id
 
+        handler: CallHandler
         if options["prompt"] or options["numbers"]:
             prompt = options["prompt"] or str(_default_prompt())
             if not Path(prompt).is_file():
