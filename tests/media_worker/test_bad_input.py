@@ -3,7 +3,8 @@
 One installation for the module (`bad_input_stack`): 2 media children behind Kamailio, IRNs for a prompt,
 digits, a slow MariaDB query and a queue whose only agent never answers. Every case checks the SIP answer
 (or the silence SIP asks for), that the children are the same processes and alive with no restart and no
-traceback in the pool's log, that a following good call succeeds, and the CallRecord where a call was made.
+traceback in the pool's log, and the CallRecord where a call was made; after each request that made no call
+(and after the unanswered agent) a good call must succeed — the other cases are calls that succeed themselves.
 """
 
 from __future__ import annotations
@@ -146,7 +147,6 @@ def test_bad_requests_inside_a_call_are_refused_and_the_call_goes_on(stack, pids
     profile = json.loads(record["profile"])
     assert (profile["Customer Number"], profile["Account Number"]) == ("1234", "5678"), record["trace"]
     stack.assert_children_unchanged(pids)
-    _good_call(stack)
 
 
 def _long_values_call(stack: b.Stack, user: str, name: str) -> dict:
@@ -260,7 +260,6 @@ def _check_digits_call(stack: b.Stack, run: b.SippRun, before: int, pids: list[i
     trace = [(step["action"], step["exit"]) for step in json.loads(record["trace"])]
     assert trace == [("get_digits", "success"), ("announce", "next"), ("get_digits", "success")], trace
     stack.assert_children_unchanged(pids)
-    _good_call(stack)
     return json.loads(record["profile"])
 
 
@@ -332,7 +331,6 @@ def test_a_caller_who_hangs_up_during_sql_is_recorded_abandoned(stack, pids):
     assert trace[0]["duration_ms"] > 2500, trace
     time.sleep(0.5)
     stack.assert_children_unchanged(pids)
-    _good_call(stack)
 
 
 def test_a_caller_who_hangs_up_in_a_retry_loop_stops_the_script(stack, pids):
