@@ -118,7 +118,7 @@ class AcdEngine:
         """The dial of a callback failed (busy, no answer, wrong number): the attempt is used up,
         the callback goes back to its place (or is dropped when no attempt is left) and the agent
         reserved for it is available again."""
-        res = self._run(self._call, call_id, agent, "no_answer", "available")
+        res = self._run(self._call, call_id, agent, "failed", "available")
         return Requeued(call_id, agent, _s(res[0]) or None, _s(res[1]) or None, _s(res[2]) or "")
 
     def hangup(

@@ -271,9 +271,11 @@ end
 
 -- The call goes back to ITS place (same score); the agent goes to `after`. Other available
 -- agents get the call first: the agent that missed it is not available yet at that point.
--- A callback whose dial failed uses up an attempt; the agent was not at fault, so it is available.
+-- consume: a callback whose dial failed uses up its attempt; the agent was not at fault, so it is
+-- available. Without it (the agent did not answer a callback) the customer was never dialled: the
+-- attempt counted at the reservation is given back, and the agent gets the no-answer treatment.
 -- Returns (agent now reserved for the call, call now reserved for the agent, callback status).
-local function requeue(c, a, after, code)
+local function requeue(c, a, after, code, consume)
   local ch = redis.call('HMGET', ckey(c), 'service', 'score', 'skills', 'pagent', 'kind', 'priority', 'seq')
   local s = ch[1]
   -- its place: same time entered, and its priority now (it may have changed while reserved)
@@ -284,8 +286,13 @@ local function requeue(c, a, after, code)
   redis.call('ZREM', P .. 'reservations', c)
   local cbstatus = nil
   if ch[5] == 'callback' then
-    after = 'available'
-    cbstatus = callback_attempt_failed(c, s)
+    if consume then
+      after = 'available'
+      cbstatus = callback_attempt_failed(c, s)
+    else
+      local tries = tonumber(redis.call('HGET', ckey(c), 'cb_try') or '0')
+      if tries > 0 then redis.call('HSET', ckey(c), 'cb_try', tries - 1) end
+    end
   end
   set_state(a, 'released', code)
   local got = nil

@@ -126,8 +126,9 @@ elseif action == 'answered' then
   end
   return false
 end
--- no answer, or a callback's dial failed: `after` is the state the agent goes to
-local got, other, cb = requeue(c, a, after, 'no_answer')
+-- no answer (`after` is the state the agent goes to), or a callback's dial failed ('failed')
+if action ~= 'no_answer' and action ~= 'failed' then fail('invalid_transition', 'unknown action ' .. action) end
+local got, other, cb = requeue(c, a, after, 'no_answer', action == 'failed')
 return {got or false, other or false, cb or false}
 end
 """
@@ -243,7 +244,8 @@ for _, c in ipairs(due) do
   if a and a ~= '' then
     -- an expired reservation is a no answer: the service says where the agent goes
     local after = redis.call('HGET', skey(ch[2]), 'after') or 'available'
-    local _, _, cb = requeue(c, a, after, 'no_answer')
+    -- (for a callback the attempt counts: the dial may have reached the customer before the owner died)
+    local _, _, cb = requeue(c, a, after, 'no_answer', true)
     table.insert(out, c); table.insert(out, a); table.insert(out, cb or '')
   else redis.call('ZREM', P .. 'reservations', c) end
 end

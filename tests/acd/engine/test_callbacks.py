@@ -74,6 +74,25 @@ def test_answered_callback_connects_and_ends_like_a_call(make_engine):
     assert eng.agent("a2")["state"] == "wrap_up"
 
 
+def test_an_agent_who_does_not_answer_a_callback_costs_the_customer_no_attempt(make_engine):
+    eng = make_engine(*cb_service(no_answer_state="released"))
+    eng.login("a1")
+    eng.login("a2")
+    eng.enqueue("c1", "s")
+    eng.request_callback("c1", ["+15550001"])
+    reserved = eng.ready("a1")
+    assert reserved == "c1"
+    [first] = dials(eng)
+    got, _ = eng.no_answer("c1", "a1", "released")  # the agent's phone rang out: the customer was never dialled
+    assert eng.agent("a1")["state"] == "released"  # the agent's no-answer treatment, as for any call
+    assert got is None and eng.call("c1")["state"] == "waiting"
+    assert eng.ready("a2") == "c1"
+    second = dials(eng)[-1]
+    assert (first["attempt"], second["attempt"]) == ("1", "1")  # the same attempt again, with another agent
+    assert eng.callback_failed("c1", "a2").callback == "retry"  # a real dial failure does count:
+    assert [d["attempt"] for d in dials(eng)] == ["1", "1", "2"]  # the next request is attempt 2
+
+
 def test_expired_callback_reservation_uses_an_attempt_and_frees_the_agent(make_engine):
     eng = make_engine(*cb_service(ring=5, no_answer_state="released"))
     eng.login("a1")
