@@ -13,7 +13,8 @@ has a value as a header `X-STCC-<Field>` (spaces become hyphens). Then:
 - busy (486/600), any other failure, or no answer within the message's `ring_ms` (the leg is cancelled)
   → `owner.no_answer`: the call goes back to its place, the caller stays on music on hold;
 - the caller hanging up while the agent rings: the leg is cancelled; `finish_call` frees the agent;
-- a blind transfer of the bridged call (`media_worker.transfer_call`): the agent's leg is hung up, the caller
+- a blind transfer of the bridged call (`media_worker.transfer_call`: the REST API's, or the agent's phone's
+  REFER, which the adapter declines and reports as a `TransferRequest`): the agent's leg is hung up, the caller
   stays (`call.data["transferring"]` names the leg) and this returns "transferred".
 
 Everything here runs on the child's loop thread; the ACD calls go through `asyncio.to_thread`.
@@ -78,6 +79,7 @@ class Leg:
         self.confirmed = loop.create_future()
         self.media = loop.create_future()
         self.ended = loop.create_future()
+        self.refer = loop.create_future()  # the agent's phone asked to transfer the call (REFER): the target URI
         self.call_id = 0
 
     def __call__(self, event: events.Event) -> None:
@@ -90,6 +92,8 @@ class Leg:
             _resolve(self.media, True)
         elif isinstance(event, events.Ended):
             _resolve(self.ended, event)
+        elif isinstance(event, events.TransferRequest):
+            _resolve(self.refer, event.target)
 
 
 async def ring_agent(
@@ -174,7 +178,14 @@ async def ring_agent(
     call.data["agent_leg"] = leg.call_id
     if not control.ended and not leg.ended.done():
         await _report(owner.answered, call_id, agent)
-    await asyncio.wait({leg.ended, caller_ended}, return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait({leg.ended, caller_ended, leg.refer}, return_when=asyncio.FIRST_COMPLETED)
+    if leg.refer.done() and not leg.ended.done() and not caller_ended.done():
+        # the agent's phone transferred the call (REFER): the same blind transfer as the REST API's, in a task
+        # of its own that hangs this leg up (then this returns "transferred" below)
+        from media_worker.transfer_call import start_refer_transfer
+
+        start_refer_transfer(call, control, leg.refer.result(), previous=asyncio.current_task())
+        await asyncio.wait({leg.ended, caller_ended}, return_when=asyncio.FIRST_COMPLETED)
     if call.data.get("agent_leg") == leg.call_id:
         call.data.pop("agent_leg", None)
     if call.data.get("transferring") == leg.call_id and not caller_ended.done():

@@ -102,6 +102,13 @@ class _Call(pj.Call):
     def onDtmfDigit(self, prm) -> None:  # noqa: N802
         self.adapter.post(events.Dtmf(self.call_id, prm.digit))
 
+    def onCallTransferRequest(self, prm) -> None:  # noqa: N802
+        # Why decline (603) and post instead: with a 2xx pjsua dials the Refer-To itself, from a Call object
+        # this adapter does not own (one alive at libDestroy aborts the process), without the X-STCC headers
+        # and outside the capacity rule. The loop runs ccweb's own blind transfer, which ends this leg.
+        prm.statusCode = 603
+        self.adapter.post(events.TransferRequest(self.call_id, prm.dstUri))
+
     def onStreamCreated2(self, prm) -> None:  # noqa: N802
         self.stream_gone = False
 

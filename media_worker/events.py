@@ -80,7 +80,16 @@ class Ended:
     rtp_rx_packets: int = 0
 
 
-Event = IncomingCall | CallState | MediaReady | Dtmf | PlayDone | Ended
+@dataclass(frozen=True)
+class TransferRequest:
+    """The far end asked to transfer the call (SIP REFER) to `target`, its Refer-To URI. The adapter has
+    declined the REFER itself: ccweb's own blind transfer decides (`media_worker.transfer_call`)."""
+
+    call_id: int
+    target: str
+
+
+Event = IncomingCall | CallState | MediaReady | Dtmf | PlayDone | Ended | TransferRequest
 
 
 def uri_user(uri: str) -> str:

@@ -11,6 +11,8 @@ Two ways in, one routing (extension → dial and bridge; IRN → re-route in thi
     (the profile's `Service`, the agent's fields cleared) and waits on music on hold for the next agent;
     with no service (or the ACD refusing it) the caller hears the IRN script's apology prompt and is hung up;
   - IRN: `reroute` runs that IRN's destination on the same call.
+- `start_refer_transfer` — the agent's phone sent a SIP REFER on its leg (the adapter declined it with 603 and
+  posted a `TransferRequest`): `transfer_bridged` to the Refer-To (`refer_target`), as if the API had asked.
 - `script_transfer` — the scripts' Transfer action (`PjCallControl.transfer`), for a caller in its script.
   Extension: dial and bridge as above, True once bridged; busy/no answer/failure → False (the caller stays,
   the script's failure exit decides). IRN: True at once, the re-route runs when the script has ended
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -40,6 +43,8 @@ from media_worker.transfer import (
     resolve,
     ring_seconds,
     target_from_message,
+    transfer_message,
+    uri_user,
     without_agent,
 )
 
@@ -139,6 +144,34 @@ async def _fallback(call, control, owner, profile: dict[str, str]) -> None:
         except Exception:
             log.exception("call %s: apology not played", call_id)
     await control.hangup()
+
+
+def refer_target(uri: str) -> str:
+    """What a phone's Refer-To asks for, as a transfer target: its user part when that is a number (phones
+    refer to `<number>@<the host they talk to>`, the child itself: an IRN, an extension...), else the URI."""
+    inner = uri.strip()
+    if "<" in inner:
+        inner = inner.split("<", 1)[1].split(">", 1)[0]
+    inner = inner.split("?", 1)[0]  # embedded headers (Replaces…) are not for us
+    user = uri_user(inner).split(";", 1)[0]
+    return user if re.fullmatch(r"\+?\d+", user) else inner
+
+
+def start_refer_transfer(call, control, uri: str, *, previous: asyncio.Task | None) -> asyncio.Task:
+    """The agent's phone sent a REFER for its bridged call: run `transfer_bridged` to its target in a task."""
+
+    async def run() -> str:
+        call_id = call.data.get("call_id", "")
+        try:
+            target = await _to_thread(resolve, refer_target(uri))
+        except Exception as exc:  # the agent stays with the caller: the phone already got 603 for its REFER
+            log.info("call %s: REFER to %r not usable: %s", call_id, uri, exc)
+            return "failed"
+        return await transfer_bridged(call, control, transfer_message(call_id, target, by="refer"), previous=previous)
+
+    task = asyncio.get_running_loop().create_task(run())
+    _track(call, task)
+    return task
 
 
 # dialling an extension ---------------------------------------------------------------------------------

@@ -163,6 +163,7 @@ def stack(tmp_path_factory):
         "target": _start_uas(work, "uas_agent.xml"),
         "next": _start_uas(work, "uas_agent.xml"),
         "busy": _start_uas(work, "uas_busy.xml"),
+        "refers": _start_uas(work, "uas_agent_refers.xml", "-s", "1002"),  # REFER to agent 1002's extension
     }
     extensions = {
         "1001": f"sip:1001@{f.HOST}:{phones['agent'].port}",
@@ -194,14 +195,24 @@ def stack(tmp_path_factory):
             client.delete(*keys)
 
 
-def _start_uas(work: Path, scenario: str) -> f.Sipp:
-    """A sipp phone; tried again on other free ports when one was taken meanwhile (tests run side by side)."""
+def _start_uas(work: Path, scenario: str, *extra: str) -> f.Sipp:
+    """A sipp phone (`extra`: more sipp arguments); tried again on other free ports when one was taken
+    meanwhile (tests run side by side)."""
     for attempt in range(3):
-        try:
-            return f.start_uas(work, scenario)
-        except RuntimeError:
-            if attempt == 2:
-                raise
+        port = f.free_udp_port()
+        name = f"{Path(scenario).stem}_{port}"
+        messages = work / f"{name}_messages.log"
+        args = [f.sipp_binary(), "-sf", str(f.SCENARIOS / scenario), "-i", f.HOST, "-p", str(port), "-bind_local"]
+        args += ["-mp", str(f.free_udp_port()), "-nostdin", "-trace_msg", "-message_file", str(messages), "-aa"]
+        args += ["-trace_err", "-error_file", str(work / f"{name}_errors.log"), *extra]
+        stdout = work / f"{name}.out"
+        with stdout.open("wb") as out:
+            process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, cwd=work, start_new_session=True)
+        time.sleep(0.2)
+        if process.poll() is None:
+            return f.Sipp(process=process, messages=messages, port=port, stdout=stdout)
+        if attempt == 2:
+            raise RuntimeError(f"sipp {scenario} exited: {stdout.read_text()[-2000:]}")
     raise AssertionError("unreachable")
 
 
@@ -410,3 +421,41 @@ def test_a_scripts_transfer_action_dials_an_extension_or_re_routes_to_an_irn(sta
         ("play_prompt", "next", "Transfer goodbye"),
         ("hang_up", "hung_up", "Transfer goodbye"),
     ], steps
+
+
+EXTENSION = """
+from acd.models import Agent
+from acd.services.live_config import load_live_config
+Agent.objects.filter(number="1001").update(extension="URI")
+load_live_config()
+print("extension set")
+"""
+
+
+def test_the_agents_phone_transfers_by_refer(stack):
+    """Agent 1001's phone sends REFER (Refer-To sip:1002@<the child>): the child declines the REFER (603: pjsua
+    would dial it itself, without the headers) and runs the same blind transfer as the API — 1001's leg hung up
+    (wrap-up), agent 1002's extension rung with the X-STCC headers, bridged; its hang-up ends the call."""
+    phones, env = stack["phones"], stack["env"]
+    _agents(env, logout=["1001", "1002", "1003"])
+    _manage(env, "shell", "-c", EXTENSION.replace("URI", f"sip:1001@{f.HOST}:{phones['refers'].port}"))
+    try:
+        _agents(env, login=["1001"])
+        before, targets_before = _last_event_id(stack), len(_invites(phones["target"]))
+        thread, result = _caller(stack)
+        call_id = _answered_call(stack, "1001", before)
+        _caller_done(stack, thread, result)
+    finally:
+        _manage(env, "shell", "-c", EXTENSION.replace("URI", f"sip:1001@{f.HOST}:{phones['agent'].port}"))
+
+    invites = _invites(phones["target"])
+    assert len(invites) == targets_before + 1 and "X-STCC-Customer-Number: 1001" in invites[-1], invites[-1:]
+    sent = phones["refers"].messages.read_text(errors="replace")
+    assert "SIP/2.0 603" in sent and _bye_received(phones["refers"]) >= 1
+    record = _record(stack, call_id)
+    transfer = [s for s in record["trace"] if s["action"] == "transfer"]
+    assert [(s["exit"], s["by"], s["target"], s["from_agent"]) for s in transfer] == [
+        ("answered", "refer", "1002", "1001")
+    ]
+    assert record["outcome"] == "completed"
+    assert _states(_agents(env))["1001"] == "wrap_up"

@@ -274,3 +274,16 @@ def test_pending_trace_entries_join_the_records_trace():
     transfer_call.pending_trace(call, live)
     assert live.context.trace == ["entry"] and "trace" not in call.data
     assert live.context.profile == {"ANI": "1"}
+
+
+@pytest.mark.parametrize(
+    ("uri", "target"),
+    [
+        ("<sip:1002@127.0.0.1:5081>", "1002"),  # a number at the child itself: an extension or an IRN of ours
+        ("sip:5200@10.0.0.5;transport=udp", "5200"),
+        ("<sip:+15551234567@pbx?Replaces=abc%40host>", "+15551234567"),
+        ("<sip:alice@pbx.example.com>", "sip:alice@pbx.example.com"),
+    ],
+)
+def test_a_phones_refer_to_becomes_a_transfer_target(uri, target):
+    assert transfer_call.refer_target(uri) == target
