@@ -158,22 +158,29 @@ def stack(tmp_path_factory):
     h.make_prompt(var / "prompts" / "0" / "enter_customer_id.wav", seconds=0.3)
     h.make_prompt(var / "prompts" / "0" / "transfer_goodbye.wav", seconds=0.5)
 
-    phones = {
-        "agent": _start_uas(work, "uas_agent_stays.xml"),
-        "target": _start_uas(work, "uas_agent.xml"),
-        "next": _start_uas(work, "uas_agent.xml"),
-        "busy": _start_uas(work, "uas_busy.xml"),
-        "refers": _start_uas(work, "uas_agent_refers.xml", "-s", "1002"),  # REFER to agent 1002's extension
-    }
+    phones: dict[str, f.Sipp] = {}
+    try:
+        for name, scenario, *extra in [
+            ("agent", "uas_agent_stays.xml"),
+            ("target", "uas_agent.xml"),
+            ("next", "uas_agent.xml"),
+            ("busy", "uas_busy.xml"),
+            ("refers", "uas_agent_refers.xml", "-s", "1002"),  # REFER to agent 1002's extension
+        ]:
+            phones[name] = _start_uas(work, scenario, *extra)
+    except Exception:  # no phone left running when one of them cannot start
+        for phone in phones.values():
+            phone.stop()
+        raise
     extensions = {
         "1001": f"sip:1001@{f.HOST}:{phones['agent'].port}",
         "1002": f"sip:1002@{f.HOST}:{phones['target'].port}",
         "1003": f"sip:1003@{f.HOST}:{phones['next'].port}",
     }
     setup = SETUP.replace("EXTENSIONS", repr(extensions)).replace("SCRIPTS", repr(SCRIPTS))
-    assert "ready" in _manage(env, "shell", "-c", setup)
 
     try:
+        assert "ready" in _manage(env, "shell", "-c", setup)
         with media_pool(env, work, CHILDREN, ready_s=40) as (front, log):
             try:
                 yield {
