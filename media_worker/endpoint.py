@@ -35,6 +35,7 @@ from collections.abc import Iterator
 import pjsua2 as pj
 
 from media_worker import events
+from media_worker.sdp import codec_names, has_common_audio
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,15 @@ class _Call(pj.Call):
         # and outside the capacity rule. The loop runs ccweb's own blind transfer, which ends this leg.
         prm.statusCode = 603
         self.adapter.post(events.TransferRequest(self.call_id, prm.dstUri))
+
+    def onCallRxOffer(self, prm) -> None:  # noqa: N802
+        # a re-offer with no audio codec in common: 488 (RFC 3261 14.2), where pjsua2 would send 500
+        try:
+            sdp = prm.offer.wholeSdp
+        except (AttributeError, pj.Error):
+            return
+        if not has_common_audio(sdp, self.adapter.codecs):
+            prm.statusCode = 488
 
     def onStreamCreated2(self, prm) -> None:  # noqa: N802
         self.stream_gone = False
@@ -190,6 +200,7 @@ class Endpoint:
         config.medConfig.sndClockRate = 8000
         self._lib.libInit(config)
         self._lib.audDevManager().setNullDev()
+        self.codecs = codec_names(info.codecId for info in self._lib.codecEnum2() if info.priority > 0)
 
         transport = pj.TransportConfig()
         transport.port = port
@@ -230,16 +241,20 @@ class Endpoint:
         self._calls[call_id] = call
         info = call.getInfo()
         message = prm.rdata.wholeMsg
+        headers = dict(_headers(message))
+        # Why the raw headers first: pjsua2 prints a From over 256 bytes as `<-error: uri too long->` and cuts
+        # the Call-ID to 128 characters; the caller's number and name must survive a long display name.
+        from_uri = _name_addr(headers.get("from") or headers.get("f") or "") or info.remoteUri
         self.post(
             events.IncomingCall(
                 call_id=call_id,
-                from_uri=info.remoteUri,
+                from_uri=from_uri,
                 to_uri=info.localUri,
                 request_uri=_request_uri(message),
-                display_name=events.display_name(info.remoteUri),
-                sip_call_id=info.callIdString,
+                display_name=events.display_name(from_uri),
+                sip_call_id=headers.get("call-id") or headers.get("i") or info.callIdString,
                 source_address=prm.rdata.srcAddress,
-                headers=dict(_headers(message)),
+                headers=headers,
             )
         )
 
@@ -492,6 +507,14 @@ class Endpoint:
             self._drop_recorder(call)  # already disconnected too; dropping it before the call closes the WAV
             self._calls.pop(call.call_id, None)
             del call
+
+
+def _name_addr(value: str) -> str:
+    """A From/To header value without its header parameters (`;tag=…`): `"Ann" <sip:1@h>;tag=x` → `"Ann" <sip:1@h>`."""
+    value = value.strip()
+    if ">" in value:
+        return value[: value.rindex(">") + 1]
+    return value.split(";", 1)[0].strip()
 
 
 def _request_uri(message: str) -> str:

@@ -175,11 +175,9 @@ def test_oversized_invite_values_still_make_a_call_and_a_record(stack, pids):
     stack.assert_children_unchanged(pids)
 
 
-@pytest.mark.xfail(strict=True, reason="pjsua2 prints a From longer than 256 bytes as '<-error: uri too long->'")
 def test_a_from_longer_than_pjsua2_prints_keeps_its_caller_number(stack, pids):
-    """A 1000-character display name: the call completes, but media_worker/endpoint.py reads the From from
-    pjsua2's CallInfo.remoteUri, which prints `<-error: uri too long->` past 256 bytes: the ANI becomes
-    `-error: uri too long-` and the Caller Name is empty (see docs/sip-front.md, "Bad input")."""
+    """A 1000-character display name: pjsua2's CallInfo.remoteUri prints such a From as
+    `<-error: uri too long->`, so media_worker/endpoint.py reads the From from the raw INVITE."""
     record = _long_values_call(stack, "+15551230000", "A" * 1000)
     stack.assert_children_unchanged(pids)
     assert record["ani"] == "+15551230000", record
