@@ -126,6 +126,7 @@ class ScriptHandler:
             call.answer(500)
             return
         if call.ended or call.data.get("ended"):  # the caller gave up while we looked it up
+            await _gone_before_answer(decision, owner)
             return
         from scripts_app.runtime.live_call import LiveCall, finish_call, start_call
 
@@ -317,6 +318,32 @@ async def _reroutes(call, control, live) -> None:
         if await reroute(call, control, irn) is None:
             live.outcome = "hung_up"  # the IRN could not take the call after all: the caller is hung up
         pending_trace(call, live)
+
+
+async def _gone_before_answer(decision, owner) -> None:
+    """A caller who hung up while the call was being routed still counts: an abandoned call, on record."""
+    from acd.services import call_records
+
+    def record() -> None:
+        from django.db import close_old_connections
+
+        try:
+            call_records.call_started(
+                call_id=decision.call_id, profile=decision.profile, owner=owner.id, irn=decision.irn
+            )
+            call_records.call_finished(
+                call_id=decision.call_id,
+                outcome="abandoned",
+                profile=decision.profile,
+                reason="caller hung up before the answer",
+            )
+        finally:
+            close_old_connections()
+
+    try:
+        await asyncio.to_thread(record)
+    except Exception:
+        log.exception("call %s: early hang-up not recorded", decision.call_id)
 
 
 def _poll_owner(owner, block_ms: int):
