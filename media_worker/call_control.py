@@ -70,6 +70,7 @@ class PjCallControl:
         self._play_interruptible = False
         self._digit: asyncio.Future | None = None
         self._caller_gone: list[Callable[[], None]] = []
+        self._on_bridged: list[Callable[[], None]] = []
 
     # events from the child's loop ---------------------------------------------------------------
 
@@ -120,6 +121,20 @@ class PjCallControl:
         if value:
             # the bridge stopped whatever was playing, so no end-of-file will come for it
             _resolve(self._play)
+            callbacks, self._on_bridged = self._on_bridged, []
+            for callback in callbacks:
+                try:
+                    callback()
+                except Exception:
+                    log.exception("call %s: bridged callback failed", self.call.call_id)
+
+    def on_bridged(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once the caller is bridged to another leg (a script running while the caller
+        waits — the service's IVR application — stops at its next step then)."""
+        if self._bridged:
+            callback()
+        else:
+            self._on_bridged.append(callback)
 
     @property
     def caller_hung_up(self) -> bool:

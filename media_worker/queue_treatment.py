@@ -4,6 +4,9 @@ The ACD (`acd.engine`) decides who waits where and sends the owner `position` me
 settings (Routing > Services) decide what the waiting caller hears:
 
 - the service's **welcome announcement** once, as the call enters the queue;
+- the service's **IVR application** (its script, when it has a published version), run over the call's
+  own profile while the caller waits; the agent answering stops it at its next step. When it ends with
+  the caller still waiting, the music and announcements below take over;
 - the service's **music on hold** (System > Misc's when the service has none), looping;
 - between the music, per `acd.live.announcements.Announcer`: the **periodic announcement** every
   *announcement interval*, the **queue position** ("You are caller number three") and the **expected wait**
@@ -19,9 +22,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from acd.live.announcements import PROMPTS, AnnouncementSettings, Announcer
 
@@ -39,6 +43,7 @@ class ServiceTreatment:
     music_on_hold: Path | None = None
     welcome: Path | None = None
     announcements: AnnouncementSettings = field(default_factory=AnnouncementSettings)
+    ivr: tuple[str, Any] | None = None  # the IVR application: (script name, Graph of its published version)
 
 
 def service_treatment(service: str) -> ServiceTreatment | None:
@@ -48,13 +53,14 @@ def service_treatment(service: str) -> ServiceTreatment | None:
     from acd.models import Service
 
     try:
-        row = Service.objects.filter(name=service).first()
+        row = Service.objects.select_related("script").filter(name=service).first()
         if row is None:
             return None
         return ServiceTreatment(
             service=row.name,
             music_on_hold=_file(row.music_on_hold),
             welcome=_file(row.welcome_announcement),
+            ivr=_ivr(row.script),
             announcements=AnnouncementSettings(
                 interval_s=float(row.announcement_interval),
                 announce_position=row.announce_position,
@@ -64,6 +70,18 @@ def service_treatment(service: str) -> ServiceTreatment | None:
         )
     finally:
         close_old_connections()
+
+
+def _ivr(script) -> tuple[str, Any] | None:
+    """(name, graph) of a script's published version; None without a script or a published version."""
+    from scripts_app.runtime.loader import version_graph
+
+    version = script.current_version if script is not None else None
+    if version is None:
+        if script is not None:
+            log.warning("service IVR application %s has no published version: not run", script.name)
+        return None
+    return script.name, version_graph(version)
 
 
 def _file(field_file) -> Path | None:
@@ -92,6 +110,7 @@ class QueueTreatment:
         language: int = 0,
         load: Callable[[str], ServiceTreatment | None] = service_treatment,
         clock: Callable[[], float] = time.monotonic,
+        run_ivr: Callable[[str, Any], Awaitable[str]] | None = None,
     ) -> None:
         self.control = control
         self.service = service
@@ -101,7 +120,9 @@ class QueueTreatment:
         self._wake = asyncio.Event()
         self._position: tuple[int, float | None] = (0, None)
         self._stopped = False
+        self._run_ivr = run_ivr
         self.played: list[tuple[str, str]] = []  # what was announced, for the logs and the tests
+        self.ivr_outcomes: list[str] = []
 
     # messages from the ACD (the child's loop calls these) ---------------------------------------
 
@@ -140,6 +161,10 @@ class QueueTreatment:
                 await self._switch_music(settings.music_on_hold)
                 if settings.welcome is not None and not self.done:
                     await self._announce([("file", str(settings.welcome))])
+                if settings.ivr is not None and self._run_ivr is not None and not self.done:
+                    if not await self._ivr(*settings.ivr):
+                        return
+                    await self._switch_music(settings.music_on_hold)
             assert announcer is not None
             announcer.update(*self._position)
             now = self._clock()
@@ -152,6 +177,18 @@ class QueueTreatment:
                 await asyncio.wait_for(self._wake.wait(), self._sleep_s(announcer, now))
             except TimeoutError:
                 pass
+
+    async def _ivr(self, name: str, graph: Any) -> bool:
+        """Run the service's IVR application; True when the caller still waits here afterwards."""
+        assert self._run_ivr is not None
+        try:
+            outcome = await self._run_ivr(name, graph)
+        except Exception:  # a broken IVR application must not end the wait: the music takes over
+            log.exception("waiting call: IVR application %s failed", name)
+            outcome = "failed"
+        self.ivr_outcomes.append(outcome)
+        # hung up, transferred, sent to the fallback: the script handed the caller on
+        return outcome not in ("hung_up", "transferred", "fallback") and not self.done
 
     def _sleep_s(self, announcer: Announcer, now: float) -> float:
         settings = announcer.settings

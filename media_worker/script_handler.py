@@ -158,7 +158,7 @@ class ScriptHandler:
             await _reroutes(call, control, live)
             started.set_result(live.outcome)
             if live.outcome == "queued":
-                self._treat(decision.call_id, control, live.profile.get("Service") or decision.target, live.profile)
+                self._treat(call, control, live.profile.get("Service") or decision.target)
             # read before our own hang-up below: did the caller leave while the script still ran?
             left = control.caller_hung_up
             if live.outcome not in ("queued", "transferred"):  # transferred: bridged to the target, which ends it
@@ -238,11 +238,33 @@ class ScriptHandler:
         task = transfer_bridged(call, control, dict(message.message), previous=previous)
         self._track(message.call_id, asyncio.get_running_loop().create_task(task))
 
-    def _treat(self, call_id: str, control, service: str, profile) -> None:
-        """The queued caller hears the service's welcome, music and announcements until bridged or gone."""
+    def _treat(self, call, control, service: str) -> None:
+        """The queued caller hears the service's welcome, IVR application, music and announcements until
+        bridged or gone."""
         from media_worker.queue_treatment import QueueTreatment
 
-        treatment = QueueTreatment(control, service, language=_language(profile))
+        call_id: str = call.data.get("call_id", "")
+        profile = call.data.get("profile") or {}
+
+        async def run_ivr(name: str, graph) -> str:
+            from scripts_app.runtime.live_call import run_further_script
+
+            live, owner = call.data.get("live"), call.data.get("owner")
+            if live is None or owner is None:
+                return "completed"
+            fallback = getattr(live.decision, "fallback_service", None)
+            return await run_further_script(
+                live,
+                graph,
+                control,
+                owner,
+                name=name,
+                fallback_service=fallback,
+                stop_when=control.on_bridged,
+                hand_back=True,
+            )
+
+        treatment = QueueTreatment(control, service, language=_language(profile), run_ivr=run_ivr)
         if call_id in self.positions:
             treatment.position(*self.positions[call_id])
         self.treatments[call_id] = treatment
@@ -282,7 +304,7 @@ class ScriptHandler:
         call, control, started = entry
         if started.done() and position > 0 and not (control.bridged or control.ended):
             # waiting again after its first destination: a transfer that found nobody, an overflow
-            self._treat(message.call_id, control, fields.get("service", ""), call.data.get("profile") or {})
+            self._treat(call, control, fields.get("service", ""))
 
     def _track(self, call_id: str, task: asyncio.Task) -> None:
         """The call's current leg task (agent ring, transfer): the next one waits for it, the call's end too."""

@@ -45,15 +45,23 @@ class SubscriptError(RuntimeError):
     """Subscript cannot run (nested too deeply, unknown script): the Subscript node takes its failure exit."""
 
 
-async def run_script(graph: Graph, call: CallContext, *, step_budget: int = 500, name: str = "") -> str:
-    """Run `graph` on `call` to its end and return the outcome (see OUTCOMES); the trace is in call.trace."""
+async def run_script(
+    graph: Graph, call: CallContext, *, step_budget: int = 500, name: str = "", hand_back: bool = False
+) -> str:
+    """Run `graph` on `call` to its end and return the outcome (see OUTCOMES); the trace is in call.trace.
+
+    `hand_back`: the script runs for a caller who stays where they are when it ends — the IVR application
+    of the service they wait in. An exit wired to null then returns RETURNED instead of hanging up, and a
+    failure without a failure exit is recorded and returns RETURNED too (no apology, no fallback service):
+    the caller keeps their place in the queue."""
     if call.outcome is not None:
         return call.outcome
     run = _Run(call, step_budget, graph)
+    run.hand_back = hand_back
     previous_hook = call.run_subscript
     call.run_subscript = run.subscript
     try:
-        return await run.graph(graph, name, top=True)
+        return await run.graph(graph, name, top=not hand_back)
     except Exception as exc:  # a defect of the engine itself still must not drop the caller
         if call.outcome is not None:
             return call.outcome
@@ -71,6 +79,7 @@ class _Run:
         self.steps = 0
         self.main = main
         self.started = time.perf_counter()
+        self.hand_back = False
 
     def ms(self, moment: float | None = None) -> float:
         return ((time.perf_counter() if moment is None else moment) - self.started) * 1000.0
@@ -145,11 +154,15 @@ class _Run:
         return "completed"
 
     async def fallback(self, graph: Graph, name: str, node_id: str, reason: str) -> str:
-        """Apology, then the fallback service (or hang up); recorded as a step "fallback". Never raises."""
+        """Apology, then the fallback service (or hang up); recorded as a step "fallback". Never raises.
+        A hand-back run records the failure and returns RETURNED: the caller keeps their place."""
         call = self.call
         started = time.perf_counter()
         step = Step(node_id, "fallback", None, self.ms(started), 0.0, error=reason, script=name)
         call.trace.append(step)
+        if self.hand_back:
+            step.exit = RETURNED
+            return RETURNED
         before = _snapshot(call)
         await _guarded(lambda: call.media.stop_music_on_hold(), PORT_DEADLINE)
         apology = getattr(graph, "apology_prompt", None) or getattr(self.main, "apology_prompt", None)

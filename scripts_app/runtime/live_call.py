@@ -9,6 +9,7 @@ the caller's leg ends, whatever happened before (queued calls end later than the
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from acd.models import CallProfileField
@@ -16,6 +17,7 @@ from acd.services import call_records
 from acd.services.call_owner import CallOwner, LiveAcdPort
 from acd.services.inbound import Decision
 from scripts_app.engine.context import CallContext
+from scripts_app.engine.graph import Graph
 from scripts_app.engine.interpreter import run_script
 from scripts_app.engine.ports import CallControl
 from scripts_app.runtime.loader import PublishedScriptLoader
@@ -101,17 +103,56 @@ def _stop_when_caller_leaves(media: CallControl, context: CallContext) -> None:
 
 
 async def _context(decision: Decision, media: CallControl, owner: CallOwner) -> CallContext:
+    return await _new_context(decision.call_id, decision.profile, media, owner, decision.fallback_service)
+
+
+async def _new_context(
+    call_id: str, profile: dict[str, str], media: CallControl, owner: CallOwner, fallback_service: str | None
+) -> CallContext:
     field_types = await asyncio.to_thread(lambda: dict(CallProfileField.objects.values_list("name", "data_type")))
     return CallContext(
-        call_id=decision.call_id,
-        profile=decision.profile,
+        call_id=call_id,
+        profile=profile,
         media=media,
         sql=GatewaySqlPort(),
         acd=LiveAcdPort(owner),
         field_types=field_types,
         scripts=PublishedScriptLoader(),
-        fallback_service=decision.fallback_service,
+        fallback_service=fallback_service,
     )
+
+
+async def run_further_script(
+    call: LiveCall,
+    graph: Graph,
+    media: CallControl,
+    owner: CallOwner,
+    *,
+    name: str,
+    fallback_service: str | None = None,
+    stop_when: Callable[[Callable[[], None]], None] | None = None,
+    hand_back: bool = False,
+) -> str:
+    """Run one more script on a live call — the IVR application of the service the caller waits in, the
+    script a service overflows to — over the call's own profile; its steps go on the call's trace (one
+    record, one trace). `stop_when(callback)`: a hook that calls back when the script must stop at its
+    next step (the caller was bridged to an agent); the outcome is then "queued" (the call is as it was).
+    `hand_back`: the caller stays where they are when the script ends or fails (`run_script`'s hand-back:
+    the service's IVR application). Returns the script's outcome."""
+    context = await _new_context(call.call_id, call.profile, media, owner, fallback_service)
+    if call.context is not None:
+        context.trace = call.context.trace
+    else:
+        call.context = context
+    _stop_when_caller_leaves(media, context)
+    if stop_when is not None:
+
+        def stop() -> None:
+            if context.outcome is None:
+                context.outcome = "queued"
+
+        stop_when(stop)
+    return await run_script(graph, context, name=name, hand_back=hand_back)
 
 
 async def finish_call(

@@ -155,3 +155,37 @@ def test_service_treatment_reads_the_service(db, tmp_path, settings):
     assert treatment.welcome is None  # a file that is gone is no welcome, not a crash
     assert treatment.announcements == AnnouncementSettings(interval_s=45.0, announce_position=False, announce_wait=True)
     assert service_treatment("Nope") is None
+
+
+def test_the_services_ivr_application_runs_after_the_welcome_then_the_music_takes_over():
+    control = FakeControl()
+    ran: list[str] = []
+
+    async def run_ivr(name: str, graph) -> str:
+        ran.append(name)
+        control.on_hold = False  # the script's prompts stopped the music
+        control.log.append(("ivr", name))
+        return "returned"
+
+    table = settings(announce_position=False)
+    table["Stocks"] = ServiceTreatment(**{**table["Stocks"].__dict__, "ivr": ("While you wait", object())})
+    treatment = QueueTreatment(control, "Stocks", load=table.get, run_ivr=run_ivr)
+    run_for(treatment, 0.2)
+    assert ran == ["While you wait"] and treatment.ivr_outcomes == ["returned"]
+    kinds = [entry[0] for entry in control.log]
+    assert kinds.index("file") < kinds.index("ivr") < len(kinds) - 1  # welcome, IVR, then ...
+    assert control.log[-1] == ("moh", Path("/moh/stocks.wav"))  # ... the service's music again
+
+
+def test_an_ivr_application_that_hands_the_caller_on_ends_the_treatment():
+    for outcome in ("hung_up", "transferred"):
+        control = FakeControl()
+
+        async def run_ivr(name: str, graph, outcome: str = outcome) -> str:
+            control.on_hold = False
+            return outcome
+
+        table = {"S": ServiceTreatment("S", ivr=("IVR", object()))}
+        treatment = QueueTreatment(control, "S", load=table.get, run_ivr=run_ivr)
+        run_for(treatment, 0.1)
+        assert control.log == [("moh", None)] and not control.on_hold, outcome

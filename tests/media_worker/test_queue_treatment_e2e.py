@@ -31,6 +31,7 @@ INTERVAL_S = 3  # the model's minimum is 10 s; set straight in the database to k
 SETUP = """
 from acd.models import Service
 from acd.services.live_config import load_live_config
+from scripts_app.services.scripts import script_publish, script_save_draft
 
 Service.objects.filter(name="Stocks").update(
     welcome_announcement="announcements/welcome.wav",
@@ -38,6 +39,15 @@ Service.objects.filter(name="Stocks").update(
     announcement_interval=INTERVAL,
     announce_position=True,
     announce_wait_time=False,
+)
+graph = {
+    "start": "tone",
+    "nodes": [{"id": "tone", "action": "play_prompt", "params": {"prompts": ["ivr_tone"]}, "exits": {"next": None}}],
+}
+ivr = script_save_draft(data={"name": "Bonds while you wait", "graph": graph})
+script_publish(script=ivr)
+Service.objects.filter(name="Bonds").update(
+    script=ivr, music_on_hold="moh/services/stocks.wav", announce_position=False, announce_wait_time=False
 )
 load_live_config()
 print("ready")
@@ -91,6 +101,8 @@ def _kind(rms: float, hz: float) -> str:
         return "silence"
     if 900 <= hz <= 1100:
         return "welcome"
+    if 560 <= hz <= 640:
+        return "ivr"
     if 270 <= hz <= 330:
         return "music"
     return "other"
@@ -116,6 +128,7 @@ def stack(tmp_path_factory):
     _tone(var / "media" / "announcements" / "welcome.wav", 1000, 1.0)
     _tone(var / "media" / "moh" / "services" / "stocks.wav", 300, 4.0)
     _tone(var / "prompts" / "0" / "enter_customer_id.wav", 440, 0.3)
+    _tone(var / "prompts" / "0" / "ivr_tone.wav", 600, 1.0)
     assert "ready" in _manage(env, "shell", "-c", SETUP.replace("INTERVAL", str(INTERVAL_S)))
     with media_pool(env, work, 1, ready_s=40) as (front, log):
         try:
@@ -149,7 +162,7 @@ def test_a_queued_caller_hears_welcome_then_the_services_music_then_the_position
     assert "queued" in result.stdout and "Stocks" in result.stdout, result.stdout
 
     kinds = [_kind(rms, hz) for rms, hz in _windows(recording)]
-    text = "".join({"silence": ".", "welcome": "W", "music": "m", "other": "o"}[k] for k in kinds)
+    text = "".join({"silence": ".", "welcome": "W", "ivr": "i", "music": "m", "other": "o"}[k] for k in kinds)
     print("what the caller heard, per 100 ms:", text)
     # the welcome follows the digits (prompt + typing: the first seconds), and lasts about 1 s
     welcome = text.find("WWWWW")
@@ -162,3 +175,28 @@ def test_a_queued_caller_hears_welcome_then_the_services_music_then_the_position
     assert spoken > music, text
     assert "mmmmm" in text[spoken:], text  # and the music comes back
     assert "Traceback" not in stack["log"].read_text(errors="replace")
+
+
+def test_the_services_ivr_application_runs_while_the_caller_waits_then_the_music(stack):
+    """Bonds has an IVR application (a 600 Hz prompt, then its end): the waiting caller hears it, then the
+    service's music; the script's end does not hang up: the caller stays queued until they hang up."""
+    recording = stack["work"] / "ivr.wav"
+    front = f"sip:{f.HOST}:{stack['front'].port}"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "democall", "5100", "--digits", "1002#", "--record", str(recording)]
+        + ["--timeout", "6", "--front", front],
+        cwd=ROOT,
+        env=stack["env"],
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Bonds" in result.stdout, result.stdout
+    kinds = [_kind(rms, hz) for rms, hz in _windows(recording)]
+    text = "".join({"silence": ".", "welcome": "W", "ivr": "i", "music": "m", "other": "o"}[k] for k in kinds)
+    print("what the caller heard, per 100 ms:", text)
+    ivr = text.find("iiiiiii")
+    assert ivr >= 0, text
+    assert "mmmmmmmmmm" in text[ivr:], text  # the music after the IVR application, the caller still queued
+    assert "abandoned" in result.stdout, result.stdout  # they hung up while waiting: not dropped by the script

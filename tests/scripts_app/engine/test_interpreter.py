@@ -332,3 +332,20 @@ def test_the_subscript_hook_is_set_during_the_run_and_restored_after():
     call.media = Probe()
     run(run_script(graph(say("a")), call))
     assert seen[0] is not None and call.run_subscript is None
+
+
+def test_hand_back_run_ends_without_hanging_up_and_fails_without_the_fallback():
+    """A service's IVR application (hand_back): its end returns "returned" and the caller is not hung up;
+    a failure with no failure exit is traced and also returns "returned" — no apology, no fallback queue,
+    no hang-up: the caller keeps their place in the queue."""
+    ended = graph(say("hello", prompt="while_you_wait"))
+    call = make_call(acd=FakeAcd())
+    assert run(run_script(ended, call, hand_back=True)) == "returned"
+    assert call.media.kinds() == ["play"] and call.outcome is None
+
+    broken = graph(node("boom", "t_boom", {"next": None}, message="db down"))
+    call = make_call(acd=FakeAcd())
+    call.fallback_service = "Customer Care"
+    assert run(run_script(broken, call, hand_back=True)) == "returned"
+    assert call.media.kinds() == [] and call.acd.queued == []
+    assert [(s.action, s.exit) for s in call.trace] == [("t_boom", None), ("fallback", "returned")]
