@@ -120,6 +120,8 @@ class QueueTreatment:
         self._wake = asyncio.Event()
         self._position: tuple[int, float | None] = (0, None)
         self._stopped = False
+        self._on_stop: list[Callable[[], None]] = []
+        self.finished = asyncio.Event()  # set when run() has returned (nothing of it plays any more)
         self._run_ivr = run_ivr
         self.played: list[tuple[str, str]] = []  # what was announced, for the logs and the tests
         self.ivr_outcomes: list[str] = []
@@ -136,8 +138,18 @@ class QueueTreatment:
             self._wake.set()
 
     def stop(self) -> None:
+        """The call leaves the queue (diverted, handed on): the IVR application stops at its next step."""
         self._stopped = True
         self._wake.set()
+        callbacks, self._on_stop = self._on_stop, []
+        for callback in callbacks:
+            callback()
+
+    def on_stop(self, callback: Callable[[], None]) -> None:
+        if self._stopped:
+            callback()
+        else:
+            self._on_stop.append(callback)
 
     @property
     def done(self) -> bool:
@@ -147,6 +159,12 @@ class QueueTreatment:
 
     async def run(self) -> None:
         """Until the caller is bridged or gone: welcome, then music with the announcements in between."""
+        try:
+            await self._run()
+        finally:
+            self.finished.set()
+
+    async def _run(self) -> None:
         current = ""
         announcer: Announcer | None = None
         while not self.done:

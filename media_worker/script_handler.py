@@ -36,6 +36,7 @@ log = logging.getLogger("media_worker.script_handler")
 
 APOLOGY_SECONDS = 15.0
 POLL_BLOCK_MS = 1000
+DIVERT_WAIT_S = 10.0  # the longest a diverted call waits for its IVR application's step under way
 MAX_REROUTES = 8
 
 
@@ -202,6 +203,8 @@ class ScriptHandler:
                     self._transfer(message)
                 elif message.type in ("position", "moved"):
                     self._queue_message(message)
+                elif message.type in ("overflowed", "no_agent"):
+                    self._diverted(message)
 
     def _reserved(self, owner, message) -> None:
         from media_worker.agent_leg import ring_agent
@@ -246,6 +249,10 @@ class ScriptHandler:
         call_id: str = call.data.get("call_id", "")
         profile = call.data.get("profile") or {}
 
+        def stop_when(callback) -> None:  # the agent answered, or the call left the queue
+            control.on_bridged(callback)
+            treatment.on_stop(callback)
+
         async def run_ivr(name: str, graph) -> str:
             from scripts_app.runtime.live_call import run_further_script
 
@@ -260,7 +267,7 @@ class ScriptHandler:
                 owner,
                 name=name,
                 fallback_service=fallback,
-                stop_when=control.on_bridged,
+                stop_when=stop_when,
                 hand_back=True,
             )
 
@@ -305,6 +312,40 @@ class ScriptHandler:
         if started.done() and position > 0 and not (control.bridged or control.ended):
             # waiting again after its first destination: a transfer that found nobody, an overflow
             self._treat(call, control, fields.get("service", ""))
+
+    def _diverted(self, message) -> None:
+        """The ACD handed a waiting call back for its service's overflow / no-agent destination
+        (`media_worker.diversion`)."""
+        entry = self.active.get(message.call_id)
+        if entry is None:
+            log.info("call %s: %s for a call no longer here", message.call_id, message.type)
+            return
+        call, control, started = entry
+        treatment = self.treatments.pop(message.call_id, None)
+        if treatment is not None:
+            treatment.stop()
+        fields = dict(message.message)
+
+        async def divert() -> None:
+            from media_worker.diversion import route_diverted
+
+            if not started.done():  # the call's first script still runs: the destination comes after it
+                await started
+            if treatment is not None:  # its IVR application stops at its next step: wait for that
+                try:
+                    await asyncio.wait_for(treatment.finished.wait(), DIVERT_WAIT_S)
+                except TimeoutError:
+                    log.warning("call %s: the IVR application is still in a step; diverting anyway", message.call_id)
+            kind, target = fields.get("kind", ""), fields.get("target", "")
+            outcome = await route_diverted(call, control, kind, target, why=message.type)
+            live = call.data.get("live")
+            if live is not None:
+                await _reroutes(call, control, live)
+                outcome = live.outcome
+            if outcome not in ("queued", "transferred") and not control.ended:
+                await control.hangup()
+
+        self._track(message.call_id, asyncio.get_running_loop().create_task(divert()))
 
     def _track(self, call_id: str, task: asyncio.Task) -> None:
         """The call's current leg task (agent ring, transfer): the next one waits for it, the call's end too."""

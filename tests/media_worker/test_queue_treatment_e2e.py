@@ -27,6 +27,7 @@ pytest.importorskip("pjsua2")
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_DB = 10  # with a key prefix of this run's own: never flushed
 INTERVAL_S = 3  # the model's minimum is 10 s; set straight in the database to keep the test short
+OVERFLOW_AFTER = 2  # Customer Care's maximum queue time (s): then its overflow script runs
 
 SETUP = """
 from acd.models import Service
@@ -48,6 +49,18 @@ ivr = script_save_draft(data={"name": "Bonds while you wait", "graph": graph})
 script_publish(script=ivr)
 Service.objects.filter(name="Bonds").update(
     script=ivr, music_on_hold="moh/services/stocks.wav", announce_position=False, announce_wait_time=False
+)
+overflow_graph = {
+    "start": "tone",
+    "nodes": [
+        {"id": "tone", "action": "play_prompt", "params": {"prompts": ["overflow_tone"]}, "exits": {"next": "bye"}},
+        {"id": "bye", "action": "hang_up", "params": {}, "exits": {}},
+    ],
+}
+overflow = script_save_draft(data={"name": "Overflow line", "graph": overflow_graph})
+script_publish(script=overflow)
+Service.objects.filter(name="Customer Care").update(
+    max_queue_time=OVERFLOW_AFTER, overflow_kind="script", overflow_script=overflow, announce_position=False
 )
 load_live_config()
 print("ready")
@@ -103,6 +116,8 @@ def _kind(rms: float, hz: float) -> str:
         return "welcome"
     if 560 <= hz <= 640:
         return "ivr"
+    if 760 <= hz <= 840:
+        return "overflow"
     if 270 <= hz <= 330:
         return "music"
     return "other"
@@ -129,7 +144,10 @@ def stack(tmp_path_factory):
     _tone(var / "media" / "moh" / "services" / "stocks.wav", 300, 4.0)
     _tone(var / "prompts" / "0" / "enter_customer_id.wav", 440, 0.3)
     _tone(var / "prompts" / "0" / "ivr_tone.wav", 600, 1.0)
-    assert "ready" in _manage(env, "shell", "-c", SETUP.replace("INTERVAL", str(INTERVAL_S)))
+    _tone(var / "prompts" / "0" / "overflow_tone.wav", 800, 1.0)
+    assert "ready" in _manage(
+        env, "shell", "-c", SETUP.replace("INTERVAL", str(INTERVAL_S)).replace("OVERFLOW_AFTER", str(OVERFLOW_AFTER))
+    )
     with media_pool(env, work, 1, ready_s=40) as (front, log):
         try:
             yield {"env": env, "front": front, "work": work, "log": log}
@@ -162,7 +180,9 @@ def test_a_queued_caller_hears_welcome_then_the_services_music_then_the_position
     assert "queued" in result.stdout and "Stocks" in result.stdout, result.stdout
 
     kinds = [_kind(rms, hz) for rms, hz in _windows(recording)]
-    text = "".join({"silence": ".", "welcome": "W", "ivr": "i", "music": "m", "other": "o"}[k] for k in kinds)
+    text = "".join(
+        {"silence": ".", "welcome": "W", "ivr": "i", "overflow": "v", "music": "m", "other": "o"}[k] for k in kinds
+    )
     print("what the caller heard, per 100 ms:", text)
     # the welcome follows the digits (prompt + typing: the first seconds), and lasts about 1 s
     welcome = text.find("WWWWW")
@@ -194,9 +214,50 @@ def test_the_services_ivr_application_runs_while_the_caller_waits_then_the_music
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Bonds" in result.stdout, result.stdout
     kinds = [_kind(rms, hz) for rms, hz in _windows(recording)]
-    text = "".join({"silence": ".", "welcome": "W", "ivr": "i", "music": "m", "other": "o"}[k] for k in kinds)
+    text = "".join(
+        {"silence": ".", "welcome": "W", "ivr": "i", "overflow": "v", "music": "m", "other": "o"}[k] for k in kinds
+    )
     print("what the caller heard, per 100 ms:", text)
     ivr = text.find("iiiiiii")
     assert ivr >= 0, text
     assert "mmmmmmmmmm" in text[ivr:], text  # the music after the IVR application, the caller still queued
     assert "abandoned" in result.stdout, result.stdout  # they hung up while waiting: not dropped by the script
+
+
+def test_a_call_past_the_maximum_queue_time_runs_the_overflow_script(stack):
+    """4242 is no customer: example (a) queues the caller to Customer Care, whose maximum queue time (2 s)
+    sends the call to its overflow destination, a script (an 800 Hz prompt, then Hang Up). The ACD's
+    service rules run as beat runs them; the caller hears the music on hold, then the overflow script, and the
+    far end hangs up; the record's trace goes on with the overflow script's steps."""
+    recording = stack["work"] / "overflow.wav"
+    front = f"sip:{f.HOST}:{stack['front'].port}"
+    supervisor = subprocess.Popen(
+        [sys.executable, "manage.py", "shell", "-c", SUPERVISE],
+        cwd=ROOT,
+        env=stack["env"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "democall", "5100", "--digits", "4242#", "--record", str(recording)]
+        + ["--timeout", "20", "--front", front],
+        cwd=ROOT,
+        env=stack["env"],
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    supervisor.kill()
+    supervisor.wait(10)
+    assert result.returncode == 0, result.stdout + result.stderr
+    kinds = [_kind(rms, hz) for rms, hz in _windows(recording)]
+    text = "".join(
+        {"silence": ".", "welcome": "W", "ivr": "i", "overflow": "v", "music": "m", "other": "o"}[k] for k in kinds
+    )
+    print("what the caller heard, per 100 ms:", text)
+    # "customer not found", System > Misc's music in Customer Care's queue, then the overflow script's prompt
+    assert "vvvvvvv" in text, text
+    assert text.rstrip(".").endswith("vvvvv"), text  # ... after which its Hang Up ended the call
+    assert len(text) < 150, text  # (democall did not wait for its 20 s timeout)
+    assert "overflowed" in result.stdout, result.stdout  # the ACD's event, in the record
+    assert "Overflow line" in result.stdout, result.stdout  # the overflow script's steps, in the trace
