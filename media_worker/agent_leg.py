@@ -27,7 +27,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
 
-from media_worker import events
+from media_worker.legs import Leg, wait_quietly
 
 log = logging.getLogger("media_worker.agent_leg")
 
@@ -69,31 +69,6 @@ def exported_fields() -> list[str]:
         return list(CallProfileField.objects.filter(exported=True).values_list("name", flat=True))
     finally:
         close_old_connections()
-
-
-class Leg:
-    """An outbound leg's events as futures (the child's loop calls this listener): agent and transfer legs."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.ringing = loop.create_future()
-        self.confirmed = loop.create_future()
-        self.media = loop.create_future()
-        self.ended = loop.create_future()
-        self.refer = loop.create_future()  # the agent's phone asked to transfer the call (REFER): the target URI
-        self.call_id = 0
-
-    def __call__(self, event: events.Event) -> None:
-        if isinstance(event, events.CallState):
-            if event.state == "EARLY" and event.status_code in (180, 183):
-                _resolve(self.ringing, event.status_code)
-            elif event.state == "CONFIRMED":
-                _resolve(self.confirmed, True)
-        elif isinstance(event, events.MediaReady):
-            _resolve(self.media, True)
-        elif isinstance(event, events.Ended):
-            _resolve(self.ended, event)
-        elif isinstance(event, events.TransferRequest):
-            _resolve(self.refer, event.target)
 
 
 async def ring_agent(
@@ -158,7 +133,7 @@ async def ring_agent(
         remaining = deadline - loop.time()
         if remaining <= 0:
             call.endpoint.hangup(leg.call_id)  # CANCEL
-            await _wait(leg.ended, 5.0)
+            await wait_quietly(leg.ended, 5.0)
             await _report(owner.no_answer, call_id, agent)
             return "no_answer"
         waits = {leg.confirmed, leg.ended, caller_ended} | (set() if rang else {leg.ringing})
@@ -194,7 +169,7 @@ async def ring_agent(
         await control.hangup()  # the agent hung up: the caller's leg ends too (finish_call closes the call)
     elif not leg.ended.done():
         call.endpoint.hangup(leg.call_id)
-        await _wait(leg.ended, 5.0)
+        await wait_quietly(leg.ended, 5.0)
     return "answered"
 
 
@@ -213,15 +188,3 @@ async def _report(action: Callable[[str, str], None], call_id: str, agent: str) 
         await asyncio.to_thread(run)
     except Exception:
         log.exception("call %s: %s for agent %s not reported", call_id, getattr(action, "__name__", action), agent)
-
-
-async def _wait(future: asyncio.Future, timeout: float) -> None:
-    try:
-        await asyncio.wait_for(asyncio.shield(future), timeout)
-    except TimeoutError:
-        pass
-
-
-def _resolve(future: asyncio.Future, value) -> None:
-    if not future.done():
-        future.set_result(value)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from media_worker import events
 from media_worker import prompts as prompt_files
+from media_worker.legs import resolve
 from scripts_app.speech import spoken_text
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ class PjCallControl:
 
     def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.PlayDone):
-            _resolve(self._play)
+            resolve(self._play)
         elif isinstance(event, events.Dtmf):
             digit = event.digit.upper()
             if digit not in DTMF_SYMBOLS:
@@ -91,17 +92,17 @@ class PjCallControl:
                     log.warning(
                         "call %s: %d digits typed ahead, dropping the next ones", self.call.call_id, MAX_TYPE_AHEAD
                     )
-            _resolve(self._digit)
+            resolve(self._digit)
             if self._play_interruptible:
-                _resolve(self._play)
+                resolve(self._play)
         elif isinstance(event, events.Ended):
             self.ended = True
             self.on_hold = False
             if self.dropped_digits:
                 log.warning("call %s: %d DTMF digits dropped (type-ahead full)", self.call.call_id, self.dropped_digits)
-            _resolve(self._play)
-            _resolve(self._digit)
-            _resolve(self.ended_future, event)
+            resolve(self._play)
+            resolve(self._digit)
+            resolve(self.ended_future, event)
             if not self.hung_up_here:
                 for callback in self._caller_gone:
                     try:
@@ -120,7 +121,7 @@ class PjCallControl:
         self._bridged = value
         if value:
             # the bridge stopped whatever was playing, so no end-of-file will come for it
-            _resolve(self._play)
+            resolve(self._play)
             callbacks, self._on_bridged = self._on_bridged, []
             for callback in callbacks:
                 try:
@@ -286,8 +287,3 @@ class PjCallControl:
         finally:
             self._digit = None
         return self.digits.popleft() if self.digits else None
-
-
-def _resolve(future: asyncio.Future | None, value=None) -> None:
-    if future is not None and not future.done():
-        future.set_result(value)

@@ -15,6 +15,7 @@ from typing import Any
 
 from media_worker import events
 from media_worker.agent_leg import agent_headers
+from media_worker.legs import Leg, wait_quietly
 from media_worker.originate import (
     BUSY,
     DestinationError,
@@ -32,32 +33,6 @@ log = logging.getLogger("media_worker.originate")
 HOLD_MARGIN_MS = 10000  # the reservation outlives a ring by this much: reports take a moment
 BRIDGE_WAIT_S = 3.0
 HANGUP_WAIT_S = 5.0
-
-
-class Leg:
-    """One outbound leg's events as futures (the child's loop calls this listener with each event)."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.ringing = loop.create_future()
-        self.confirmed = loop.create_future()
-        self.media = loop.create_future()
-        self.ended = loop.create_future()
-        self.call_id = 0
-
-    def __call__(self, event: events.Event) -> None:
-        if isinstance(event, events.CallState):
-            if event.state == "EARLY" and event.status_code in (180, 183):
-                _resolve(self.ringing, event.status_code)
-            elif event.state == "CONFIRMED":
-                _resolve(self.confirmed, True)
-        elif isinstance(event, events.MediaReady):
-            _resolve(self.media, True)
-        elif isinstance(event, events.Ended):
-            _resolve(self.ended, event)
-
-    @property
-    def status(self) -> int | None:
-        return self.ended.result().status_code if self.ended.done() else None
 
 
 class CallbackDial:
@@ -131,7 +106,7 @@ class CallbackDial:
         await self._bridge(agent, customer)
         await asyncio.wait({agent.ended, customer.ended}, return_when=asyncio.FIRST_COMPLETED)
         self._hang_up_all()
-        await _wait(asyncio.gather(agent.ended, customer.ended), HANGUP_WAIT_S)
+        await wait_quietly(asyncio.gather(agent.ended, customer.ended), HANGUP_WAIT_S)
         await _call(self.port.ended, request)
         return await self._close(Outcome("answered", 200), report=False)
 
@@ -169,7 +144,7 @@ class CallbackDial:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 self.dialer.hangup(leg.call_id)  # CANCEL
-                await _wait(leg.ended, HANGUP_WAIT_S)
+                await wait_quietly(leg.ended, HANGUP_WAIT_S)
                 self._agent_reason = "agent no answer"
                 return None
             waits = {leg.confirmed, leg.ended} | (set() if rang else {leg.ringing})
@@ -200,13 +175,13 @@ class CallbackDial:
         while not (leg.confirmed.done() or leg.ended.done()):
             if agent.ended.done():  # the agent gave up waiting: not the customer's doing
                 self.dialer.hangup(leg.call_id)
-                await _wait(leg.ended, HANGUP_WAIT_S)
+                await wait_quietly(leg.ended, HANGUP_WAIT_S)
                 self._customer_outcome = Outcome("failed", leg.status, "agent hung up while the customer rang")
                 return leg
             remaining = deadline - loop.time()
             if remaining <= 0:
                 self.dialer.hangup(leg.call_id)  # CANCEL after the ring time
-                await _wait(leg.ended, HANGUP_WAIT_S)
+                await wait_quietly(leg.ended, HANGUP_WAIT_S)
                 self._customer_outcome = Outcome("no_answer", leg.status or 487, "the ring time is over")
                 return leg
             if leg.media.done() and not early_tried:
@@ -291,15 +266,3 @@ async def _call(func: Callable[..., Any], *args: Any) -> Any:
     except Exception:
         log.exception("originate: %s failed", getattr(func, "__name__", func))
         return None
-
-
-async def _wait(awaitable: Any, timeout: float) -> None:
-    try:
-        await asyncio.wait_for(asyncio.shield(awaitable), timeout)
-    except TimeoutError:
-        pass
-
-
-def _resolve(future: asyncio.Future, value: Any) -> None:
-    if not future.done():
-        future.set_result(value)

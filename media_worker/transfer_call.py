@@ -33,7 +33,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from media_worker.agent_leg import agent_headers, exported_fields
-from media_worker.originate_dial import Leg
+from media_worker.legs import Leg, wait_quietly
 from media_worker.transfer import (
     FAILED_RESULTS,
     Target,
@@ -211,7 +211,7 @@ async def dial_and_bridge(
         while not leg.confirmed.done():
             if caller_ended.done():
                 call.endpoint.hangup(leg.call_id)
-                await _wait(leg.ended, HANGUP_WAIT_S)
+                await wait_quietly(leg.ended, HANGUP_WAIT_S)
                 return "caller_gone"
             if leg.ended.done():
                 result = leg_result(leg.status)
@@ -219,7 +219,7 @@ async def dial_and_bridge(
             remaining = deadline - loop.time()
             if remaining <= 0:
                 call.endpoint.hangup(leg.call_id)  # CANCEL after the ring time
-                await _wait(leg.ended, HANGUP_WAIT_S)
+                await wait_quietly(leg.ended, HANGUP_WAIT_S)
                 return "no_answer"
             waits = {leg.confirmed, leg.ended, caller_ended}
             await asyncio.wait(waits, timeout=remaining, return_when="FIRST_COMPLETED")
@@ -248,7 +248,7 @@ async def hold_bridge(call, control, leg: Leg) -> None:
         await control.hangup()
     elif not leg.ended.done():
         call.endpoint.hangup(leg.call_id)
-        await _wait(leg.ended, HANGUP_WAIT_S)
+        await wait_quietly(leg.ended, HANGUP_WAIT_S)
 
 
 # the scripts' Transfer action ---------------------------------------------------------------------------
@@ -431,13 +431,6 @@ async def _to_thread(func: Callable[..., Any], *args: Any) -> Any:
             close_old_connections()
 
     return await asyncio.to_thread(run)
-
-
-async def _wait(future: asyncio.Future, timeout: float) -> None:
-    try:
-        await asyncio.wait_for(asyncio.shield(future), timeout)
-    except TimeoutError:
-        pass
 
 
 def _language(profile: Mapping[str, str]) -> int:

@@ -20,7 +20,6 @@ import os
 import re
 import sqlite3
 import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -93,14 +92,6 @@ load_live_config()
 agent_login(agent=agent, ready=True)
 print("ready")
 """
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
 
 
 def setup_code(*, crm: dict[str, Any], extension: str) -> str:
@@ -193,7 +184,7 @@ def start_stack(tmp_path_factory, odbc: Any, *, children: int = 2):
     """Generator body of the module fixture: yields a `Stack`, stops everything afterwards."""
     import redis
 
-    from tests.media_worker.pool import media_pool
+    from tests.media_worker.pool import manage, media_pool
 
     var = tmp_path_factory.mktemp("var")
     work = tmp_path_factory.mktemp("bad_input")

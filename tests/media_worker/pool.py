@@ -28,6 +28,15 @@ END_TO_END = [
 ]
 
 
+def manage(env: dict[str, str], *args: str) -> str:
+    """`manage.py <args>` of an installation of its own (env: its CCWEB_VAR_DIR, REDIS_URL...); its stdout."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
 @contextmanager
 def media_pool(env: dict[str, str], work: Path, children: int, *, ready_s: float = 40) -> Iterator[tuple[Any, Path]]:
     """`manage.py media_worker` with `children` children on free ports, then the front in front of

@@ -15,7 +15,6 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -24,7 +23,7 @@ import pytest
 
 from tests.media_worker import child_helpers as h
 from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END, media_pool
+from tests.media_worker.pool import END_TO_END, manage, media_pool
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
@@ -57,21 +56,13 @@ print("states", {n: (engine.agent(n) or {}).get("state") for n in ["1001", "1002
 """
 
 
-def _manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
 def _states(output: str) -> dict[str, str]:
     return ast.literal_eval(output.split("states", 1)[1].strip().splitlines()[0])
 
 
 def _agents(env, *, login=(), logout=()) -> str:
     code = AGENTS.replace("LOGOUT", repr(list(logout))).replace("LOGIN", repr(list(login)))
-    return _manage(env, "shell", "-c", code)
+    return manage(env, "shell", "-c", code)
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +82,8 @@ def stack(tmp_path_factory):
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("DATABASE_URL", None)
-    _manage(env, "migrate", "--no-input")
-    _manage(env, "load_demo")
+    manage(env, "migrate", "--no-input")
+    manage(env, "load_demo")
     (var / "prompts" / "0").mkdir(parents=True, exist_ok=True)
     h.make_prompt(var / "prompts" / "0" / "enter_customer_id.wav", seconds=0.3)
 
@@ -106,7 +97,7 @@ def stack(tmp_path_factory):
         "1002": f"sip:1002@{f.HOST}:{phones['bonds'].port}",
         "1003": f"sip:1003@{f.HOST}:{phones['busy'].port}",
     }
-    assert "ready" in _manage(env, "shell", "-c", SETUP.replace("EXTENSIONS", repr(extensions)))
+    assert "ready" in manage(env, "shell", "-c", SETUP.replace("EXTENSIONS", repr(extensions)))
 
     try:
         with media_pool(env, work, CHILDREN, ready_s=40) as (front, log):

@@ -26,7 +26,7 @@ import pytest
 
 from tests.media_worker import child_helpers as h
 from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END, media_pool
+from tests.media_worker.pool import END_TO_END, manage, media_pool
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
@@ -68,14 +68,6 @@ print("ready")
 """
 
 
-def _manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
 @pytest.fixture(scope="module")
 def mariadb(tmp_path_factory):
     """A fresh MariaDB database and login (tests/sql_databases.py), administered over TCP when the local
@@ -109,9 +101,9 @@ def stack(mariadb, tmp_path_factory):
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("DATABASE_URL", None)
-    _manage(env, "migrate", "--no-input")
-    _manage(env, "load_demo")
-    _manage(env, "ensure_default_moh")  # made here, not by the first call on hold (sox would eat its SQL window)
+    manage(env, "migrate", "--no-input")
+    manage(env, "load_demo")
+    manage(env, "ensure_default_moh")  # made here, not by the first call on hold (sox would eat its SQL window)
     connection = {
         "name": "Slow CRM",
         "dsn": mariadb.connection_string(),
@@ -122,7 +114,7 @@ def stack(mariadb, tmp_path_factory):
         "simultaneous_connections": 2,
     }
     setup = SETUP.replace("CONNECTION", repr(connection)).replace("SECONDS", str(SQL_SECONDS))
-    assert "ready" in _manage(env, "shell", "-c", setup.replace("NUMBER", SLOW_NUMBER))
+    assert "ready" in manage(env, "shell", "-c", setup.replace("NUMBER", SLOW_NUMBER))
     (var / "prompts" / "0").mkdir(parents=True, exist_ok=True)
     h.make_prompt(var / "prompts" / "0" / "hello.wav", seconds=1.0)
     h.make_prompt(var / "prompts" / "0" / "enter_customer_id.wav", seconds=0.3)

@@ -16,8 +16,6 @@ import json
 import os
 import re
 import sqlite3
-import subprocess
-import sys
 import time
 import uuid
 from datetime import datetime
@@ -26,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END, media_pool
+from tests.media_worker.pool import END_TO_END, manage, media_pool
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
@@ -69,14 +67,6 @@ print("states", {"agent": (engine.agent("1001") or {}).get("state"), "call": eng
 """
 
 
-def _manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
 def _states(output: str) -> dict[str, str]:
     return ast.literal_eval(output.split("states", 1)[1].strip().splitlines()[0])
 
@@ -108,10 +98,10 @@ def stack(tmp_path_factory):
     }
     env.pop("DATABASE_URL", None)
     try:
-        _manage(env, "migrate", "--no-input")
-        _manage(env, "load_demo")
+        manage(env, "migrate", "--no-input")
+        manage(env, "load_demo")
         extension = f"sip:1001@{f.HOST}:{phones['agent'].port}"
-        assert "ready" in _manage(env, "shell", "-c", SETUP.replace("EXTENSION", repr(extension)))
+        assert "ready" in manage(env, "shell", "-c", SETUP.replace("EXTENSION", repr(extension)))
         with media_pool(env, work, 1, ready_s=40) as (front, log):
             try:
                 yield {"env": env, "db": var / "ccweb.sqlite3", "log": log, "phones": phones}
@@ -128,11 +118,11 @@ def stack(tmp_path_factory):
 
 def _callback(stack, call_id: str, destinations: list[str]) -> dict[str, str]:
     code = CALLBACK.replace("CALL", repr(call_id)).replace("DESTINATIONS", repr(destinations))
-    return _states(_manage(stack["env"], "shell", "-c", code.replace("PROFILE", repr(PROFILE))))
+    return _states(manage(stack["env"], "shell", "-c", code.replace("PROFILE", repr(PROFILE))))
 
 
 def _engine_state(stack, call_id: str) -> dict[str, str]:
-    return _states(_manage(stack["env"], "shell", "-c", STATE.replace("CALL", repr(call_id))))
+    return _states(manage(stack["env"], "shell", "-c", STATE.replace("CALL", repr(call_id))))
 
 
 def _rows(db: Path, sql: str, params=()) -> list[dict]:

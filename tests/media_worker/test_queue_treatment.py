@@ -181,7 +181,7 @@ def test_an_ivr_application_that_hands_the_caller_on_ends_the_treatment():
     for outcome in ("hung_up", "transferred"):
         control = FakeControl()
 
-        async def run_ivr(name: str, graph, outcome: str = outcome) -> str:
+        async def run_ivr(name: str, graph, outcome: str = outcome, control: FakeControl = control) -> str:
             control.on_hold = False
             return outcome
 

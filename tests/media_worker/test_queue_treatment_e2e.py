@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END, media_pool
+from tests.media_worker.pool import END_TO_END, manage, media_pool
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
@@ -70,18 +70,11 @@ print("ready")
 SUPERVISE = """
 import time
 from acd.services.acd_calls import supervise_queues
+print("supervising", flush=True)
 for _ in range(int(DURATION / 0.5)):
     supervise_queues()
     time.sleep(0.5)
-""".replace("DURATION", str(INTERVAL_S + 12))
-
-
-def _manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
+""".replace("DURATION", str(INTERVAL_S + 20))
 
 
 def _tone(path: Path, hz: int, seconds: float) -> None:
@@ -137,15 +130,15 @@ def stack(tmp_path_factory):
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("DATABASE_URL", None)
-    _manage(env, "migrate", "--no-input")
-    _manage(env, "load_demo")
-    _manage(env, "ensure_default_moh")
+    manage(env, "migrate", "--no-input")
+    manage(env, "load_demo")
+    manage(env, "ensure_default_moh")
     _tone(var / "media" / "announcements" / "welcome.wav", 1000, 1.0)
     _tone(var / "media" / "moh" / "services" / "stocks.wav", 300, 4.0)
     _tone(var / "prompts" / "0" / "enter_customer_id.wav", 440, 0.3)
     _tone(var / "prompts" / "0" / "ivr_tone.wav", 600, 1.0)
     _tone(var / "prompts" / "0" / "overflow_tone.wav", 800, 1.0)
-    assert "ready" in _manage(
+    assert "ready" in manage(
         env, "shell", "-c", SETUP.replace("INTERVAL", str(INTERVAL_S)).replace("OVERFLOW_AFTER", str(OVERFLOW_AFTER))
     )
     with media_pool(env, work, 1, ready_s=40) as (front, log):
@@ -155,35 +148,51 @@ def stack(tmp_path_factory):
             print(log.read_text(errors="replace")[-3000:])
 
 
-def test_a_queued_caller_hears_welcome_then_the_services_music_then_the_position(stack):
-    recording = stack["work"] / "queued.wav"
-    front = f"sip:{f.HOST}:{stack['front'].port}"
-    # the ACD's periodic job (Celery beat in `make run`) sends the waiting call's position to its owner
-    supervisor = subprocess.Popen(
-        [sys.executable, "manage.py", "shell", "-c", SUPERVISE],
-        cwd=ROOT,
-        env=stack["env"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "democall", "5100", "--digits", "1001#", "--record", str(recording)]
-        + ["--timeout", str(INTERVAL_S + 6), "--front", front],
-        cwd=ROOT,
-        env=stack["env"],
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
-    supervisor.wait(30)
+def _call(stack, digits: str, timeout_s: float, *, supervise: bool) -> tuple[str, str]:
+    """democall 5100 with `digits`, recording what the caller hears; (democall's output, what was heard
+    per 100 ms: `W` welcome, `i` IVR tone, `v` overflow tone, `m` the service's music, `o` anything else
+    audible, `.` silence). `supervise`: the ACD's periodic job runs meanwhile (Celery beat in `make run`:
+    positions to owners, maximum queue time)."""
+    recording = stack["work"] / f"call-{digits.strip('#')}.wav"
+    supervisor = None
+    if supervise:
+        supervisor = subprocess.Popen(
+            [sys.executable, "manage.py", "shell", "-c", SUPERVISE],
+            cwd=ROOT,
+            env=stack["env"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        # Django's start-up takes seconds on a busy machine: the job must run before the call queues
+        assert supervisor.stdout is not None
+        for line in supervisor.stdout:  # (the shell may print a line of its own first)
+            if "supervising" in line:
+                break
+    try:
+        result = subprocess.run(
+            [sys.executable, "manage.py", "democall", "5100", "--digits", digits, "--record", str(recording)]
+            + ["--timeout", str(timeout_s), "--front", f"sip:{f.HOST}:{stack['front'].port}"],
+            cwd=ROOT,
+            env=stack["env"],
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
+    finally:
+        if supervisor is not None:
+            supervisor.kill()
+            supervisor.wait(10)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "queued" in result.stdout and "Stocks" in result.stdout, result.stdout
-
-    kinds = [_kind(rms, hz) for rms, hz in _windows(recording)]
-    text = "".join(
-        {"silence": ".", "welcome": "W", "ivr": "i", "overflow": "v", "music": "m", "other": "o"}[k] for k in kinds
-    )
+    letters = {"silence": ".", "welcome": "W", "ivr": "i", "overflow": "v", "music": "m", "other": "o"}
+    text = "".join(letters[_kind(rms, hz)] for rms, hz in _windows(recording))
     print("what the caller heard, per 100 ms:", text)
+    return result.stdout, text
+
+
+def test_a_queued_caller_hears_welcome_then_the_services_music_then_the_position(stack):
+    output, text = _call(stack, "1001#", INTERVAL_S + 9, supervise=True)
+    assert "queued" in output and "Stocks" in output, output
     # the welcome follows the digits (prompt + typing: the first seconds), and lasts about 1 s
     welcome = text.find("WWWWW")
     assert welcome >= 0, text
@@ -200,28 +209,12 @@ def test_a_queued_caller_hears_welcome_then_the_services_music_then_the_position
 def test_the_services_ivr_application_runs_while_the_caller_waits_then_the_music(stack):
     """Bonds has an IVR application (a 600 Hz prompt, then its end): the waiting caller hears it, then the
     service's music; the script's end does not hang up: the caller stays queued until they hang up."""
-    recording = stack["work"] / "ivr.wav"
-    front = f"sip:{f.HOST}:{stack['front'].port}"
-    result = subprocess.run(
-        [sys.executable, "manage.py", "democall", "5100", "--digits", "1002#", "--record", str(recording)]
-        + ["--timeout", "6", "--front", front],
-        cwd=ROOT,
-        env=stack["env"],
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Bonds" in result.stdout, result.stdout
-    kinds = [_kind(rms, hz) for rms, hz in _windows(recording)]
-    text = "".join(
-        {"silence": ".", "welcome": "W", "ivr": "i", "overflow": "v", "music": "m", "other": "o"}[k] for k in kinds
-    )
-    print("what the caller heard, per 100 ms:", text)
+    output, text = _call(stack, "1002#", 6, supervise=False)
+    assert "Bonds" in output, output
     ivr = text.find("iiiiiii")
     assert ivr >= 0, text
     assert "mmmmmmmmmm" in text[ivr:], text  # the music after the IVR application, the caller still queued
-    assert "abandoned" in result.stdout, result.stdout  # they hung up while waiting: not dropped by the script
+    assert "abandoned" in output, output  # they hung up while waiting: not dropped by the script
 
 
 def test_a_call_past_the_maximum_queue_time_runs_the_overflow_script(stack):
@@ -229,35 +222,10 @@ def test_a_call_past_the_maximum_queue_time_runs_the_overflow_script(stack):
     sends the call to its overflow destination, a script (an 800 Hz prompt, then Hang Up). The ACD's
     service rules run as beat runs them; the caller hears the music on hold, then the overflow script, and the
     far end hangs up; the record's trace goes on with the overflow script's steps."""
-    recording = stack["work"] / "overflow.wav"
-    front = f"sip:{f.HOST}:{stack['front'].port}"
-    supervisor = subprocess.Popen(
-        [sys.executable, "manage.py", "shell", "-c", SUPERVISE],
-        cwd=ROOT,
-        env=stack["env"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "democall", "5100", "--digits", "4242#", "--record", str(recording)]
-        + ["--timeout", "20", "--front", front],
-        cwd=ROOT,
-        env=stack["env"],
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
-    supervisor.kill()
-    supervisor.wait(10)
-    assert result.returncode == 0, result.stdout + result.stderr
-    kinds = [_kind(rms, hz) for rms, hz in _windows(recording)]
-    text = "".join(
-        {"silence": ".", "welcome": "W", "ivr": "i", "overflow": "v", "music": "m", "other": "o"}[k] for k in kinds
-    )
-    print("what the caller heard, per 100 ms:", text)
+    output, text = _call(stack, "4242#", 20, supervise=True)
     # "customer not found", System > Misc's music in Customer Care's queue, then the overflow script's prompt
     assert "vvvvvvv" in text, text
     assert text.rstrip(".").endswith("vvvvv"), text  # ... after which its Hang Up ended the call
     assert len(text) < 150, text  # (democall did not wait for its 20 s timeout)
-    assert "overflowed" in result.stdout, result.stdout  # the ACD's event, in the record
-    assert "Overflow line" in result.stdout, result.stdout  # the overflow script's steps, in the trace
+    assert "overflowed" in output, output  # the ACD's event, in the record
+    assert "Overflow line" in output, output  # the overflow script's steps, in the trace

@@ -15,7 +15,6 @@ import re
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,7 +22,7 @@ import pytest
 
 from tests.media_worker import child_helpers as h
 from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END, media_pool
+from tests.media_worker.pool import END_TO_END, manage, media_pool
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
@@ -80,14 +79,6 @@ print("ready")
 )
 
 
-def _manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     """A migrated installation with the Hello IRN, its media children and a Kamailio front."""
@@ -102,8 +93,8 @@ def stack(tmp_path_factory):
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("DATABASE_URL", None)
-    _manage(env, "migrate", "--no-input")
-    assert "ready" in _manage(env, "shell", "-c", SETUP)
+    manage(env, "migrate", "--no-input")
+    assert "ready" in manage(env, "shell", "-c", SETUP)
     (var / "prompts" / "0").mkdir(parents=True)
     h.make_prompt(var / "prompts" / "0" / "hello.wav", seconds=PROMPT_SECONDS)
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -24,7 +23,7 @@ import pytest
 
 from tests.media_worker import child_helpers as h
 from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END, media_pool
+from tests.media_worker.pool import END_TO_END, manage, media_pool
 from tests.media_worker.test_agent_legs import _agents, _call, _invites, _rows, _states, _wait_rows
 
 pytestmark = END_TO_END
@@ -123,14 +122,6 @@ print("response", response.status_code, response.content.decode())
 """
 
 
-def _manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     import redis
@@ -152,8 +143,8 @@ def stack(tmp_path_factory):
     }
     env.pop("DATABASE_URL", None)
     env.pop("CCWEB_OUTBOUND_GATEWAY", None)
-    _manage(env, "migrate", "--no-input")
-    _manage(env, "load_demo")
+    manage(env, "migrate", "--no-input")
+    manage(env, "load_demo")
     (var / "prompts" / "0").mkdir(parents=True, exist_ok=True)
     h.make_prompt(var / "prompts" / "0" / "enter_customer_id.wav", seconds=0.3)
     h.make_prompt(var / "prompts" / "0" / "transfer_goodbye.wav", seconds=0.5)
@@ -180,7 +171,7 @@ def stack(tmp_path_factory):
     setup = SETUP.replace("EXTENSIONS", repr(extensions)).replace("SCRIPTS", repr(SCRIPTS))
 
     try:
-        assert "ready" in _manage(env, "shell", "-c", setup)
+        assert "ready" in manage(env, "shell", "-c", setup)
         with media_pool(env, work, CHILDREN, ready_s=40) as (front, log):
             try:
                 yield {
@@ -244,7 +235,7 @@ def _last_event_id(stack) -> int:
 
 
 def _transfer(stack, call_id: str, target: str) -> tuple[int, dict]:
-    output = _manage(stack["env"], "shell", "-c", TRANSFER.replace("CALL", call_id).replace("TARGET", target))
+    output = manage(stack["env"], "shell", "-c", TRANSFER.replace("CALL", call_id).replace("TARGET", target))
     status, body = output.split("response", 1)[1].strip().split(" ", 1)
     return int(status), json.loads(body)
 
@@ -445,7 +436,7 @@ def test_the_agents_phone_transfers_by_refer(stack):
     (wrap-up), agent 1002's extension rung with the X-STCC headers, bridged; its hang-up ends the call."""
     phones, env = stack["phones"], stack["env"]
     _agents(env, logout=["1001", "1002", "1003"])
-    _manage(env, "shell", "-c", EXTENSION.replace("URI", f"sip:1001@{f.HOST}:{phones['refers'].port}"))
+    manage(env, "shell", "-c", EXTENSION.replace("URI", f"sip:1001@{f.HOST}:{phones['refers'].port}"))
     try:
         _agents(env, login=["1001"])
         before, targets_before = _last_event_id(stack), len(_invites(phones["target"]))
@@ -453,7 +444,7 @@ def test_the_agents_phone_transfers_by_refer(stack):
         call_id = _answered_call(stack, "1001", before)
         _caller_done(stack, thread, result)
     finally:
-        _manage(env, "shell", "-c", EXTENSION.replace("URI", f"sip:1001@{f.HOST}:{phones['agent'].port}"))
+        manage(env, "shell", "-c", EXTENSION.replace("URI", f"sip:1001@{f.HOST}:{phones['agent'].port}"))
 
     invites = _invites(phones["target"])
     assert len(invites) == targets_before + 1 and "X-STCC-Customer-Number: 1001" in invites[-1], invites[-1:]
