@@ -16,7 +16,9 @@ is logged once per call.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import wave
 from collections import deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -33,6 +35,7 @@ MAX_TYPE_AHEAD = 64
 #: seconds a prompt waits for the call's audio to come up (it does at the answer, or at the ACK of a call
 #: offered without SDP) before it counts as played: a call whose audio never comes up must not hold its script
 NO_AUDIO_GRACE_S = 5.0
+PLAY_MARGIN_S = 5.0  # how much longer than its length a prompt may take to report its end
 #: the sixteen DTMF keys (RFC 4733 events 0-15); anything else a SIP INFO claims is dropped
 DTMF_SYMBOLS = frozenset("0123456789*#ABCD")
 
@@ -264,7 +267,18 @@ class PjCallControl:
         deadline = loop.time() + NO_AUDIO_GRACE_S
         while not future.done():
             if getattr(self.call, "pending_play", None) is None:  # playing (or stopped): its end resolves it
-                await future
+                # ... and a prompt never plays longer than it lasts: if its end-of-file is lost (a call pjsua
+                # dropped under overload), the script must not wait on it for ever
+                limit = wav_seconds(path) + PLAY_MARGIN_S
+                try:
+                    await asyncio.wait_for(asyncio.shield(future), limit)
+                except TimeoutError:
+                    log.warning(
+                        "call %s: prompt %s not done after %.1f s: counted as played",
+                        self.call.call_id,
+                        path.name,
+                        limit,
+                    )
                 return
             remaining = deadline - loop.time()
             if remaining <= 0:
@@ -287,3 +301,21 @@ class PjCallControl:
         finally:
             self._digit = None
         return self.digits.popleft() if self.digits else None
+
+
+@functools.lru_cache(maxsize=512)
+def _wav_seconds(path: str, mtime: float) -> float:
+    try:
+        with wave.open(path) as wav:
+            return wav.getnframes() / float(wav.getframerate() or 8000)
+    except (OSError, EOFError, wave.Error):
+        return 60.0  # unreadable here: pjsua2 may still play it; allow a long prompt
+
+
+def wav_seconds(path: Path) -> float:
+    """How long a WAV lasts (its header; cached per file version)."""
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return 60.0
+    return _wav_seconds(str(path), mtime)

@@ -34,6 +34,8 @@ from media_worker import events
 log = logging.getLogger("media_worker.child")
 
 
+REAP_SECONDS = 10.0  # how often the loop looks for calls pjsua lost without telling us (Endpoint.reap_lost)
+
 # The seam for the IRN lookup and the script interpreter: called with every event of a call, on the loop thread.
 CallHandler = Callable[[events.Event, "CallHandle"], None]
 
@@ -155,21 +157,27 @@ def run_child(
     asyncio.set_event_loop(loop)
     calls: dict[int, CallHandle] = {}
     counters = {"calls": 0, "answered": 0, "rejected_full": 0, "ended": 0, "handler_errors": 0}
+    global _child_port
+    _child_port = port
     _status("ready", port=port, pid=os.getpid(), capacity=endpoint.capacity)
     start = getattr(handler, "start", None)
     if callable(start):  # a handler that also places calls (ScriptHandler: callbacks) starts polling for them
         start(endpoint, loop)
     next_parent_check = time.monotonic() + 1.0
+    next_reap = time.monotonic() + REAP_SECONDS
     try:
         while not stop.requested:
             endpoint.handle_events(poll_timeout_ms(loop, poll_ms))
             dispatch(endpoint, handler, calls, endpoint.drain(), counters, loop)
             step_loop(loop)
-            if exit_with_parent and time.monotonic() >= next_parent_check:
+            if time.monotonic() >= next_parent_check:
                 next_parent_check = time.monotonic() + 1.0
-                if os.getppid() != parent:
+                if exit_with_parent and os.getppid() != parent:
                     log.warning("parent %s is gone: stopping", parent)
                     break
+                if calls and time.monotonic() >= next_reap:
+                    next_reap = time.monotonic() + REAP_SECONDS
+                    endpoint.reap_lost()
     finally:
         stop_hook = getattr(handler, "stop", None)
         if callable(stop_hook):  # no new outbound requests; dials in progress hang up and report
@@ -307,6 +315,10 @@ def _pending_tasks(loop: asyncio.AbstractEventLoop) -> list[asyncio.Task]:
     return [task for task in asyncio.all_tasks(loop) if not task.done()]
 
 
+_child_port = 0  # this child's SIP port: every status line names it (the pool's children share one log)
+
+
 def _status(kind: str, **fields) -> None:
     """One JSON line per lifecycle event on the child's log (tests and operators read these)."""
+    fields.setdefault("port", _child_port)
     log.info("%s %s", kind, json.dumps(fields, sort_keys=True))

@@ -176,6 +176,7 @@ class Endpoint:
         self.listeners: dict[int, object] = {}
         self._next_id = 1
         self._closed = False
+        self.slots_reused = 0
         self._loop_thread = threading.get_ident()
         # Why a wake-up datagram: the loop blocks in libHandleEvents for up to its poll timeout, and the
         # callbacks of pjmedia's threads (a prompt's end on the clock thread, an RFC 4733 digit on the media
@@ -506,7 +507,43 @@ class Endpoint:
                 call.player = None  # the call's media is gone: the bridge already disconnected the player
             self._drop_recorder(call)  # already disconnected too; dropping it before the call closes the WAV
             self._calls.pop(call.call_id, None)
+            if self._slot_reused(call):
+                # pjsua2's ~Call clears the user data of its slot and hangs up whatever call is active there.
+                # Under load one poll can end a call and give its slot to a new INVITE: destroying the old
+                # object then would orphan the new call (no more events for it: its caller would never be
+                # released, its record never closed) and hang it up. So that one object is left to pjsua2
+                # (a few hundred bytes, and only when a slot is reused within one poll).
+                call.thisown = False
+                self.slots_reused += 1
+                log.info(
+                    "pjsua slot %s reused within one poll: call %s's object left alive", call.getId(), call.call_id
+                )
             del call
+
+    def reap_lost(self) -> int:
+        """Post `Ended` for calls pjsua no longer has (their slot is free, or another call's) although their
+        end never reached us; returns how many. A safety net, run now and then by the loop: a call whose end
+        was lost would otherwise hold a slot, its script and its record open for ever."""
+        lost = 0
+        slots: dict[int, int] = {}
+        for call in self._calls.values():
+            slots[call.getId()] = slots.get(call.getId(), 0) + 1
+        for call in list(self._calls.values()):
+            if call in self._ended:
+                continue
+            slot = call.getId()
+            if slot < 0 or call.isActive() and slots.get(slot, 0) == 1:
+                continue
+            log.warning("call %s: gone from pjsua without its end (slot %s): ended here", call.call_id, slot)
+            call.media_active = False
+            self._ended.append(call)
+            self.post(events.Ended(call.call_id, 0, "lost by pjsua", call.tx_packets, call.rx_packets))
+            lost += 1
+        return lost
+
+    def _slot_reused(self, ended: _Call) -> bool:
+        slot = ended.getId()
+        return slot >= 0 and any(other.getId() == slot for other in self._calls.values() if other is not ended)
 
 
 def _name_addr(value: str) -> str:

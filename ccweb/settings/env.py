@@ -51,4 +51,13 @@ def database_from_url(url: str, *, conn_max_age: int = 0) -> dict[str, Any]:
     config = dj_database_url.parse(url, conn_max_age=conn_max_age)
     if config["ENGINE"] == "sql_server.pyodbc":  # dj-database-url still names the retired django-mssql-backend
         config["ENGINE"] = "mssql"
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Why: the embedded database is written by every process at once (each media child closes its call
+        # records). WAL lets readers and one writer work together; IMMEDIATE takes the write lock when a
+        # transaction starts, so a busy database waits its `timeout` instead of failing at once with
+        # "database is locked" (a deferred transaction upgrading to write ignores the timeout).
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault("timeout", 30)
+        options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
     return dict(config)

@@ -15,6 +15,7 @@ import json
 import os
 import sqlite3
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -233,6 +234,40 @@ def test_a_busy_agent_is_a_no_answer_and_the_call_waits_for_the_next_agent(stack
     ]
     assert ("no_answer", "1003") in events and ("answered", "1002") in events, events
     assert events.index(("no_answer", "1003")) < events.index(("answered", "1002")), events
+
+
+def test_example_a_by_rfc_4733_from_a_pjsua2_caller_reaches_the_stocks_agent(stack):
+    """Acceptance 2 as written: the caller (manage.py democall, a pjsua2 endpoint) types the customer ID by
+    RFC 4733; the CRM row (1001: STOCKS) sends the call to the Stocks agent's phone (a sipp UAS), whose
+    INVITE carries X-STCC-Customer-Number and the user fields; the agent answers, then hangs up."""
+    _agents(stack["env"], logout=["1001", "1002", "1003"])
+    _agents(stack["env"], login=["1001"])
+    closed = len(_rows(stack["db"], "SELECT id FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,)))
+    invites_before = len(_invites(stack["phones"]["stocks"]))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "democall", IRN, "--digits", "1001#", "--dtmf", "rfc4733"]
+        + ["--timeout", "30", "--front", f"sip:{f.HOST}:{stack['front'].port}"],
+        cwd=ROOT,
+        env=stack["env"],
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    invites = _invites(stack["phones"]["stocks"])
+    assert len(invites) == invites_before + 1, stack["log"].read_text(errors="replace")[-3000:]
+    invite = invites[-1]
+    assert "X-STCC-Customer-Number: 1001" in invite, invite
+    assert "X-STCC-Service: Stocks" in invite and "X-STCC-Agent-Number: 1001" in invite, invite
+    assert "X-STCC-Customer-Type: STOCKS" in invite, invite  # a user field, filled from the CRM row
+    record = max(
+        _wait_rows(
+            stack["db"], "SELECT * FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,), closed + 1
+        ),
+        key=lambda r: r["id"],
+    )
+    profile = json.loads(record["profile"])
+    assert (record["outcome"], profile["Agent Number"], profile["Customer Number"]) == ("completed", "1001", "1001")
 
 
 def test_exported_fields_become_one_line_x_stcc_headers():
