@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -39,11 +40,22 @@ def _is_free(port: int) -> bool:
 
 
 def free_port_block(count: int) -> int:
+    """The first of `count` consecutive free ports, below the kernel's ephemeral range: a port in that range
+    can be taken at any moment by an outgoing connection (100 starting children open Redis and database
+    connections), and a child whose SIP port is taken cannot start."""
+    high = _ephemeral_low() - count
     for _ in range(300):
-        base = free_port()
-        if base + count < 65000 and all(_is_free(base + i) for i in range(count)):
+        base = random.randrange(21000, high)  # above the children's RTP ports (10000 + 100 per child)
+        if all(_is_free(base + i) for i in range(count)):
             return base
     raise RuntimeError("no free port block")
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
 
 
 def group_cpu(pgids: set[int]) -> dict[int, int]:

@@ -36,6 +36,7 @@ import pjsua2 as pj
 
 from media_worker import events
 from media_worker.sdp import codec_names, has_common_audio
+from media_worker.sip_text import header_fields, name_addr, request_uri
 
 log = logging.getLogger(__name__)
 
@@ -242,16 +243,16 @@ class Endpoint:
         self._calls[call_id] = call
         info = call.getInfo()
         message = prm.rdata.wholeMsg
-        headers = dict(_headers(message))
+        headers = dict(header_fields(message))
         # Why the raw headers first: pjsua2 prints a From over 256 bytes as `<-error: uri too long->` and cuts
         # the Call-ID to 128 characters; the caller's number and name must survive a long display name.
-        from_uri = _name_addr(headers.get("from") or headers.get("f") or "") or info.remoteUri
+        from_uri = name_addr(headers.get("from") or headers.get("f") or "") or info.remoteUri
         self.post(
             events.IncomingCall(
                 call_id=call_id,
                 from_uri=from_uri,
                 to_uri=info.localUri,
-                request_uri=_request_uri(message),
+                request_uri=request_uri(message),
                 display_name=events.display_name(from_uri),
                 sip_call_id=headers.get("call-id") or headers.get("i") or info.callIdString,
                 source_address=prm.rdata.srcAddress,
@@ -544,32 +545,3 @@ class Endpoint:
     def _slot_reused(self, ended: _Call) -> bool:
         slot = ended.getId()
         return slot >= 0 and any(other.getId() == slot for other in self._calls.values() if other is not ended)
-
-
-def _name_addr(value: str) -> str:
-    """A From/To header value without its header parameters (`;tag=…`): `"Ann" <sip:1@h>;tag=x` → `"Ann" <sip:1@h>`."""
-    value = value.strip()
-    if ">" in value:
-        return value[: value.rindex(">") + 1]
-    return value.split(";", 1)[0].strip()
-
-
-def _request_uri(message: str) -> str:
-    first = message.split("\r\n", 1)[0].split()
-    return first[1] if len(first) >= 3 else ""
-
-
-def _headers(message: str) -> Iterator[tuple[str, str]]:
-    """The SIP headers of a raw message, names lower-cased, first occurrence first (folded lines joined)."""
-    head = message.split("\r\n\r\n", 1)[0]
-    lines = head.split("\r\n")[1:]
-    seen: set[str] = set()
-    for line in lines:
-        if ":" not in line:
-            continue
-        name, value = line.split(":", 1)
-        name = name.strip().lower()
-        if name in seen:
-            continue
-        seen.add(name)
-        yield name, value.strip()

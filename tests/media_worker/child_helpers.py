@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -19,13 +20,14 @@ CALLER = SCENARIOS / "prompt_caller.xml"
 
 
 def free_port_block(count: int = 1) -> int:
-    """The first of `count` consecutive ports free for UDP and TCP on 127.0.0.1."""
+    """The first of `count` consecutive ports free for UDP and TCP on 127.0.0.1, below the kernel's ephemeral
+    range (where any outgoing connection, e.g. a starting child's Redis connection, may take one)."""
+    try:
+        high = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0]) - count
+    except (OSError, ValueError, IndexError):
+        high = 32768 - count
     for _ in range(200):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = probe.getsockname()[1]
-        if base + count >= 65000:
-            continue
+        base = random.randrange(21000, high)  # above the children's RTP ports (10000 + 100 per child)
         if all(_is_free(base + offset) for offset in range(count)):
             return base
     raise RuntimeError("no free port block")
