@@ -221,6 +221,22 @@ class Stack:
         with sqlite3.connect(self.work / "var" / "ccweb.sqlite3", timeout=10) as conn:
             return dict(conn.execute("SELECT outcome, COUNT(*) FROM acd_callrecord GROUP BY outcome").fetchall())
 
+    def troubles(self, most: int = 5) -> list[str]:
+        """Why calls failed and children died (the record reasons, the log's death lines), for the report:
+        the stack's temp dir is removed at the end."""
+        with sqlite3.connect(self.work / "var" / "ccweb.sqlite3", timeout=10) as conn:
+            rows = conn.execute(
+                "SELECT outcome, reason, COUNT(*) FROM acd_callrecord WHERE outcome IN ('failed', 'ended_by_failure')"
+                " GROUP BY outcome, reason ORDER BY COUNT(*) DESC LIMIT ?",
+                (most,),
+            ).fetchall()
+        lines = [f"{count} {outcome}: {reason or '(no reason)'}" for outcome, reason, count in rows]
+        log = self.media_log.read_text(errors="replace").splitlines()
+        for index, line in enumerate(log):
+            if " died; " in line:
+                lines.append("death: " + " | ".join(log[max(0, index - 3) : index + 1])[-400:])
+        return lines[: most * 2]
+
     def sipp(
         self,
         target_port: int,

@@ -242,6 +242,8 @@ def main() -> int:
         say(f"cps       max {max_cps} cps with 0 failed; ccweb CPU per call/s {cpu_per_cps:.2f} %")
         max_conc, failed_conc, cpu_per_call = concurrency(stack, target, args.conc_rate, hold)
         say(f"outcomes of the CallRecords: {stack.outcomes()}; media children died in all: {stack.deaths()}")
+        for line in stack.troubles():
+            say(f"  {line}")
     except KeyboardInterrupt:
         interrupted = True
     finally:
