@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +28,22 @@ END_TO_END = [
         reason="needs sipp, sox, espeak-ng and kamailio",
     ),
 ]
+
+
+def installation_env(var: Path, redis_db: int, name: str) -> dict[str, str]:
+    """The environment of a separate installation for an end-to-end module: its own var/ (file SQLite), a
+    Redis database and an ACD key prefix of its own (never flushed: another run may share the database)."""
+    env = {
+        **os.environ,
+        "CCWEB_VAR_DIR": str(var),
+        "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
+        "CCWEB_ACD_REDIS_PREFIX": f"ccweb:{name}:{uuid.uuid4().hex[:12]}:",
+        "DJANGO_SETTINGS_MODULE": "ccweb.settings",
+        "LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("DATABASE_URL", None)
+    return env
 
 
 def manage(env: dict[str, str], *args: str) -> str:

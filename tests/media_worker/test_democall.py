@@ -18,7 +18,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 import wave
 from pathlib import Path
 
@@ -26,7 +25,7 @@ import pytest
 
 from tests.media_worker import child_helpers as h
 from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END, manage, media_pool
+from tests.media_worker.pool import END_TO_END, installation_env, manage, media_pool
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
@@ -89,18 +88,7 @@ def mariadb(tmp_path_factory):
 def stack(mariadb, tmp_path_factory):
     var = tmp_path_factory.mktemp("var")
     work = tmp_path_factory.mktemp("democall")
-    redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
-    env = {
-        **os.environ,
-        "CCWEB_VAR_DIR": str(var),
-        "REDIS_URL": redis_url,
-        # a live ACD of this run's own, without flushing a database another run may share
-        "CCWEB_ACD_REDIS_PREFIX": f"ccweb:democall-test:{uuid.uuid4().hex[:12]}:",
-        "DJANGO_SETTINGS_MODULE": "ccweb.settings",
-        "LOG_LEVEL": "INFO",
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("DATABASE_URL", None)
+    env = installation_env(var, REDIS_DB, "democall-test")
     manage(env, "migrate", "--no-input")
     manage(env, "load_demo")
     manage(env, "ensure_default_moh")  # made here, not by the first call on hold (sox would eat its SQL window)

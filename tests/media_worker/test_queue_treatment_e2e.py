@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import array
 import math
-import os
 import subprocess
 import sys
-import uuid
 import wave
 from pathlib import Path
 
 import pytest
 
 from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END, manage, media_pool
+from tests.media_worker.pool import END_TO_END, installation_env, manage, media_pool
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
@@ -120,16 +118,7 @@ def _kind(rms: float, hz: float) -> str:
 def stack(tmp_path_factory):
     var = tmp_path_factory.mktemp("var")
     work = tmp_path_factory.mktemp("treatment")
-    env = {
-        **os.environ,
-        "CCWEB_VAR_DIR": str(var),
-        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-        "CCWEB_ACD_REDIS_PREFIX": f"ccweb:treatment-test:{uuid.uuid4().hex[:12]}:",
-        "DJANGO_SETTINGS_MODULE": "ccweb.settings",
-        "LOG_LEVEL": "INFO",
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("DATABASE_URL", None)
+    env = installation_env(var, REDIS_DB, "treatment-test")
     manage(env, "migrate", "--no-input")
     manage(env, "load_demo")
     manage(env, "ensure_default_moh")
