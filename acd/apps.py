@@ -3,8 +3,8 @@ from django.apps import AppConfig
 
 class AcdConfig(AppConfig):
     name = "acd"
-    verbose_name = "Routing and ACD"
+    verbose_name = "ACD"
 
     def ready(self) -> None:
-        # services and guards register themselves; Celery autodiscovery imports only acd.tasks
-        from acd import services, signals, tasks_config  # noqa: F401
+        # services register themselves; Celery autodiscovery imports only acd.tasks
+        from acd import services, tasks_config  # noqa: F401

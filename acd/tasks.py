@@ -4,7 +4,7 @@ from celery import shared_task
 
 from acd.services.acd_calls import reconcile_reservations, supervise_queues
 from acd.services.agent_states import end_expired_wrap_ups
-from acd.shoretelcfg import reload_if_changed
+from calls.shoretelcfg import reload_if_changed
 
 
 @shared_task(ignore_result=True)

@@ -73,7 +73,7 @@ def main() -> None:
     import pyodbc
     from django.core.management import call_command
 
-    from ccweb.services import service_for
+    from core.services import service_for
     from scripts_app.models import DatabaseConnection
     from scripts_app.sql import gateway
     from scripts_app.tasks import run_sql_in_worker

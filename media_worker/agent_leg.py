@@ -63,7 +63,7 @@ def exported_fields() -> list[str]:
     """The names of the exported profile fields (blocking: the database)."""
     from django.db import close_old_connections
 
-    from acd.models import CallProfileField
+    from calls.models import CallProfileField
 
     try:
         return list(CallProfileField.objects.filter(exported=True).values_list("name", flat=True))

@@ -46,8 +46,8 @@ def default_moh_path() -> Path:
     """System > Misc's music on hold (or the generated default), made if missing; blocking."""
     global _moh_path
     if _moh_path is None or not _moh_path.is_file():
-        from acd.moh import generate_default_moh
-        from acd.selectors import default_music_on_hold_path
+        from calls.selectors import default_music_on_hold_path
+        from core.moh import generate_default_moh
 
         path = default_music_on_hold_path()
         if not path.is_file():

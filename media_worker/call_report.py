@@ -19,7 +19,7 @@ def wait_for_record(sip_call_id: str, *, timeout: float = 5.0, interval: float =
     timeout; None when there is none (the call never reached a media child)."""
     from django.db import close_old_connections
 
-    from acd.models import CallOutcome, CallRecord
+    from calls.models import CallOutcome, CallRecord
 
     if not sip_call_id:
         return None

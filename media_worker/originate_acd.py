@@ -28,8 +28,9 @@ from django.utils import timezone
 
 from acd import notifier
 from acd.engine import AcdEngine, AcdError
-from acd.models import CallOutcome, CallRecord
-from acd.services import acd_calls, call_records
+from acd.services import acd_calls
+from calls.models import CallOutcome, CallRecord
+from calls.services import call_records
 from media_worker.originate import DialRequest, Outcome
 
 log = logging.getLogger("media_worker.originate")

@@ -1,6 +1,6 @@
 """`ScriptHandler`: the media child's default call handler — each call runs what its IRN decided.
 
-On a new INVITE: the INVITE's facts become an `acd.services.inbound.Invite`, `route_inbound` decides (in a
+On a new INVITE: the INVITE's facts become an `routing.inbound.Invite`, `route_inbound` decides (in a
 worker thread: it is synchronous ORM). A rejection is answered with its SIP status (404 for a number with
 no IRN) and recorded by `start_call`; anything else is answered 200 and `start_call` runs the script with a
 `PjCallControl` over the call and this child's `CallOwner`. When the caller's leg ends (the caller hung up,
@@ -108,8 +108,8 @@ class ScriptHandler:
         return self._owner
 
     async def _run(self, call) -> None:
-        from acd.services.inbound import Invite
         from media_worker.call_control import PjCallControl
+        from routing.inbound import Invite
 
         incoming: events.IncomingCall = call.incoming
         invite = Invite(
@@ -385,7 +385,7 @@ async def _reroutes(call, control, live) -> None:
 
 async def _gone_before_answer(decision, owner) -> None:
     """A caller who hung up while the call was being routed still counts: an abandoned call, on record."""
-    from acd.services import call_records
+    from calls.services import call_records
 
     def record() -> None:
         from django.db import close_old_connections
@@ -421,7 +421,7 @@ def _poll_owner(owner, block_ms: int):
 def _route(invite, call_id: str):
     from django.db import close_old_connections
 
-    from acd.services.inbound import route_inbound
+    from routing.inbound import route_inbound
 
     try:
         return route_inbound(invite, call_id=call_id)
@@ -431,7 +431,7 @@ def _route(invite, call_id: str):
 
 async def _failed(decision, control, owner, live, reason: str, *, apology: bool) -> None:
     """The caller hears the apology (if any) and is hung up; the record is closed as failed."""
-    from acd.services import call_records
+    from calls.services import call_records
 
     try:
         prompt = getattr(decision.graph, "apology_prompt", None) if decision.graph is not None else None

@@ -1,4 +1,4 @@
-"""Blind transfer on the owning media child: the flows (targets and records: `media_worker.transfer`).
+"""Blind transfer on the owning media child: the flows (targets and records: `routing.transfers`).
 
 Two ways in, one routing (extension → dial and bridge; IRN → re-route in this child):
 
@@ -34,7 +34,7 @@ from typing import Any
 
 from media_worker.agent_leg import agent_headers, exported_fields
 from media_worker.legs import Leg, wait_quietly
-from media_worker.transfer import (
+from routing.transfers import (
     FAILED_RESULTS,
     Target,
     TargetError,
@@ -48,7 +48,7 @@ from media_worker.transfer import (
     without_agent,
 )
 
-log = logging.getLogger("media_worker.transfer")
+log = logging.getLogger("routing.transfers")
 
 HANGUP_WAIT_S = 5.0
 BRIDGE_WAIT_S = 3.0
@@ -332,8 +332,8 @@ def irn_decision(irn: str, call_id: str, profile: Mapping[str, str]) -> Any:
     its fresh profile (the transferred call keeps its own)."""
     from django.db import close_old_connections
 
-    from acd.models import IRN
-    from acd.services.inbound import Invite, route_inbound
+    from routing.inbound import Invite, route_inbound
+    from routing.models import IRN
 
     try:
         if not IRN.objects.filter(number=irn).exists():
@@ -348,8 +348,8 @@ def irn_decision(irn: str, call_id: str, profile: Mapping[str, str]) -> Any:
 async def _context(call, control, owner, decision) -> Any:
     """A script context over the call's own profile, continuing its trace (the old script's steps, the
     transfer), with the IRN's fallback service."""
-    from acd.models import CallProfileField
     from acd.services.call_owner import LiveAcdPort
+    from calls.models import CallProfileField
     from scripts_app.engine.context import CallContext
     from scripts_app.runtime.loader import PublishedScriptLoader
     from scripts_app.runtime.sql_port import GatewaySqlPort

@@ -1,9 +1,9 @@
-"""Admin for scripts and database connections; every save and delete goes through `ccweb.services`."""
+"""Admin for scripts and database connections; every save and delete goes through `core.services`."""
 
 from django import forms
 from django.contrib import admin
 
-from ccweb.api.service_admin import ServiceModelAdmin, ServiceModelForm
+from core.admin import ServiceModelAdmin, ServiceModelForm
 from scripts_app.models import DatabaseConnection, Script
 
 

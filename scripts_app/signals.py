@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from acd.models import CallProfileField
+from calls.models import CallProfileField
 from scripts_app.models import DatabaseConnection
 
 

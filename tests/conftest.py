@@ -53,9 +53,9 @@ def _table_1_after_flush(request):
     if not transactional:
         return
     request.getfixturevalue("transactional_db")
-    from django.apps import apps
+    from calls.models import CallProfileField
 
-    importlib.import_module("acd.migrations.0002_mandatory_profile_fields").seed(apps, None)
+    importlib.import_module("acd.migrations.0002_mandatory_profile_fields").seed_rows(CallProfileField)
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 import factory
 
-from acd.models import DNIS, IRN, Agent, Group, Service, Skill
+from acd.models import Agent, Group, Service, Skill
+from routing.models import DNIS, IRN
 from scripts_app.models import DatabaseConnection, Script
 
 

@@ -295,7 +295,7 @@ class OdbcDatabase:
 
 def make_database_connection(server: OdbcServer, **fields: Any) -> Any:
     """A DatabaseConnection row for `server`, through the service layer (connection string by default)."""
-    from ccweb.services import service_for
+    from core.services import service_for
     from scripts_app.models import DatabaseConnection
 
     data = {
@@ -341,7 +341,7 @@ def sqlite_crm(tmp_path):
     """A SQLite customer table reached over the SQLite3 ODBC driver, as a DatabaseConnection named CRM."""
     import sqlite3
 
-    from ccweb.services import service_for
+    from core.services import service_for
     from scripts_app.models import DatabaseConnection
 
     path = tmp_path / "crm.sqlite"

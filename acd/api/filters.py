@@ -2,19 +2,7 @@
 
 import django_filters
 
-from acd.models import IRN, Agent, CallProfileField, CallRecord, Group, Service, Skill
-
-
-class CallProfileFieldFilter(django_filters.FilterSet):
-    class Meta:
-        model = CallProfileField
-        fields = ["kind", "data_type", "exported"]
-
-
-class IRNFilter(django_filters.FilterSet):
-    class Meta:
-        model = IRN
-        fields = ["destination_kind", "destination_service", "destination_script", "dnis"]
+from acd.models import Agent, Group, Service, Skill
 
 
 class ServiceFilter(django_filters.FilterSet):
@@ -33,12 +21,3 @@ class AgentFilter(django_filters.FilterSet):
     class Meta:
         model = Agent
         fields = ["group", "skill", "user"]
-
-
-class CallRecordFilter(django_filters.FilterSet):
-    started_after = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
-    started_before = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
-
-    class Meta:
-        model = CallRecord
-        fields = ["outcome", "direction", "ani", "dnis", "irn", "service", "agent", "owner"]

@@ -1,51 +1,12 @@
-"""Serializers for routing and ACD configuration; all save through `ccweb.services`."""
+"""Serializers for routing and ACD configuration; all save through `core.services`."""
 
 from typing import Any
 
 from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
-from acd.models import DNIS, IRN, AcdEvent, Agent, CallProfileField, CallRecord, Group, Service, Skill, SystemSettings
-from ccweb.api.base import ServiceModelSerializer
-
-
-class CallProfileFieldSerializer(ServiceModelSerializer):
-    """`kind`, `tapi_property` and `position` are set by the service: a new field is always a user field."""
-
-    class Meta:
-        model = CallProfileField
-        fields = ["id", "name", "tapi_property", "description", "kind", "data_type", "exported", "position"]
-        read_only_fields = ["tapi_property", "kind", "position"]
-
-
-class DNISSerializer(ServiceModelSerializer):
-    class Meta:
-        model = DNIS
-        fields = ["id", "number", "name"]
-
-
-class IRNSerializer(ServiceModelSerializer):
-    define_as_dnis = serializers.BooleanField(
-        write_only=True,
-        required=False,
-        help_text="Also define the IRN's number as a DNIS (and link it) so its calls appear in DNIS statistics.",
-    )
-
-    class Meta:
-        model = IRN
-        fields = [
-            "id",
-            "number",
-            "name",
-            "destination_kind",
-            "destination_service",
-            "destination_script",
-            "destination_device",
-            "script_parameters",
-            "fallback_service",
-            "dnis",
-            "define_as_dnis",
-        ]
+from acd.models import Agent, Group, Service, Skill
+from core.api.base import ServiceModelSerializer
 
 
 class OrderedGroupsField(serializers.ManyRelatedField):
@@ -133,44 +94,3 @@ class AgentSerializer(ServiceModelSerializer):
         if "skills" in data:
             data["skills"] = [dict(row) for row in data["skills"]]
         return data
-
-
-class SystemMiscSerializer(ServiceModelSerializer):
-    class Meta:
-        model = SystemSettings
-        fields = ["music_on_hold", "default_language"]
-        extra_kwargs = {"music_on_hold": {"allow_null": True, "required": False}}
-
-
-class AcdEventSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = AcdEvent
-        fields = ["at", "kind", "service", "agent", "position", "wait_seconds", "data"]
-
-
-class CallRecordSerializer(serializers.ModelSerializer):
-    acd_events = AcdEventSerializer(many=True, read_only=True, help_text="The ACD's events of this call, in order.")
-
-    class Meta:
-        model = CallRecord
-        fields = [
-            "id",
-            "call_id",
-            "sw_call_guid",
-            "direction",
-            "ani",
-            "dnis",
-            "irn",
-            "service",
-            "agent",
-            "owner",
-            "started_at",
-            "ended_at",
-            "outcome",
-            "sip_status",
-            "reason",
-            "profile",
-            "trace",
-            "acd_events",
-        ]
-        read_only_fields = fields

@@ -1,42 +1,11 @@
 """Routing and ACD endpoints: thin viewsets over the serializers and the service layer."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
-from acd import selectors
 from acd.api import filters, serializers
-from acd.models import DNIS, IRN, Agent, CallProfileField, CallRecord, Group, Service, Skill, SystemSettings
-from ccweb.api.base import ServiceModelViewSet
-
-
-@extend_schema(tags=["call profile"])
-class CallProfileFieldViewSet(ServiceModelViewSet):
-    """The call profile: the 43 mandatory fields (read-only) and user fields, in position order."""
-
-    queryset = CallProfileField.objects.all()
-    serializer_class = serializers.CallProfileFieldSerializer
-    filterset_class = filters.CallProfileFieldFilter
-    search_fields = ["name", "description"]
-    ordering_fields = ["position", "name"]
-    ordering = ["position", "id"]
-
-
-@extend_schema(tags=["routing"])
-class DNISViewSet(ServiceModelViewSet):
-    queryset = DNIS.objects.all()
-    serializer_class = serializers.DNISSerializer
-    search_fields = ["number", "name"]
-    ordering_fields = ["number", "name"]
-
-
-@extend_schema(tags=["routing"])
-class IRNViewSet(ServiceModelViewSet):
-    queryset = IRN.objects.all()
-    serializer_class = serializers.IRNSerializer
-    filterset_class = filters.IRNFilter
-    search_fields = ["number", "name"]
-    ordering_fields = ["number", "name"]
+from acd.models import Agent, Group, Service, Skill
+from core.api.base import ServiceModelViewSet
 
 
 @extend_schema(tags=["routing"])
@@ -73,26 +42,3 @@ class AgentViewSet(ServiceModelViewSet):
     filterset_class = filters.AgentFilter
     search_fields = ["number", "name", "extension"]
     ordering_fields = ["number", "name"]
-
-
-@extend_schema(tags=["system"])
-class SystemMiscView(generics.RetrieveUpdateAPIView):
-    """System > Misc: the single row of installation-wide settings (default music on hold, language)."""
-
-    serializer_class = serializers.SystemMiscSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-
-    def get_object(self) -> SystemSettings:
-        return selectors.system_settings()
-
-
-@extend_schema(tags=["call records"])
-class CallRecordViewSet(viewsets.ReadOnlyModelViewSet):
-    """Cradle-to-grave records of calls: the final profile, the script's trace and the ACD's events."""
-
-    queryset = CallRecord.objects.all()
-    serializer_class = serializers.CallRecordSerializer
-    filterset_class = filters.CallRecordFilter
-    search_fields = ["call_id", "ani", "dnis", "sw_call_guid"]
-    ordering_fields = ["started_at", "ended_at"]
-    ordering = ["-started_at", "-id"]

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
-from acd.models.sip import validate_sip_uri
+from core.validators import validate_sip_uri
 
 
 class Skill(models.Model):

@@ -1,3 +1,3 @@
-"""Write actions for routing configuration; importing this package registers the services."""
+"""Write actions for the ACD's configuration; importing this package registers the services."""
 
-from acd.services import agents, profile_fields, routing, system  # noqa: F401
+from acd.services import agents, service_config  # noqa: F401

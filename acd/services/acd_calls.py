@@ -16,8 +16,8 @@ from django.db import transaction
 
 from acd import notifier
 from acd.engine import AcdError, Diversion, EnqueueResult, Removal, Requeued
-from acd.models import AcdEvent, AcdEventKind
 from acd.services.agent_states import start_wrap_up_timer
+from calls.models import AcdEvent, AcdEventKind
 
 #: outcomes of a callback dial (the media worker's SIP result)
 DIAL_RESULTS = ("answered", "busy", "no_answer", "wrong_number", "failed")

@@ -16,7 +16,8 @@ from django.db.models import Max
 
 from acd import notifier
 from acd.engine import AcdEngine, AcdError
-from acd.models import AcdEvent, AcdEventKind, Agent, Group
+from acd.models import Agent, Group
+from calls.models import AcdEvent, AcdEventKind
 
 FORCEABLE = ("logged_out", "released", "available")
 

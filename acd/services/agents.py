@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from acd.models import Agent, AgentSkill, Group, Skill
 from acd.services.live_config import sync_live_config
-from ccweb.services import ConfigService, register
+from core.services import ConfigService, register
 
 
 @register

@@ -11,7 +11,8 @@ import logging
 
 from acd import notifier
 from acd.engine import AcdError
-from acd.models import AcdEvent, AcdEventKind, Agent
+from acd.models import Agent
+from calls.models import AcdEvent, AcdEventKind
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The script actions beyond CRUD: validate, publish, versions, rollback, export, import, simulate.
 
 Thin: each parses its request, calls `scripts_app.services.scripts` (or the simulator) and shapes the answer.
-Service errors (ValidationError) become HTTP 400 in `ccweb.api.exceptions`.
+Service errors (ValidationError) become HTTP 400 in `core.api.exceptions`.
 """
 
 from typing import Any

@@ -1,8 +1,8 @@
-"""Serializers for scripts and database connections; all save through `ccweb.services`."""
+"""Serializers for scripts and database connections; all save through `core.services`."""
 
 from rest_framework import serializers
 
-from ccweb.api.base import ServiceModelSerializer
+from core.api.base import ServiceModelSerializer
 from scripts_app.api.script_serializers import ScriptErrorSerializer, ScriptVersionSummarySerializer
 from scripts_app.models import DatabaseConnection, Script
 

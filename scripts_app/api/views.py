@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ccweb.api.base import ServiceModelViewSet
+from core.api.base import ServiceModelViewSet
 from scripts_app.api import serializers, sql_serializers
 from scripts_app.api.script_views import ScriptActionsMixin
 from scripts_app.models import DatabaseConnection, Script

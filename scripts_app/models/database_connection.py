@@ -3,7 +3,7 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from ccweb.crypto import decrypt_secret, encrypt_secret
+from core.crypto import decrypt_secret, encrypt_secret
 
 
 class DatabaseType(models.TextChoices):

@@ -26,3 +26,8 @@ def validate_script_parameters(value: Any) -> None:
                 f"The value of parameter '{name}' must be text, a number or true/false.",
                 code="bad_value",
             )
+
+
+SCRIPT_PARAMETERS_HELP = (
+    "Values for the script's parameters, as a JSON object of name: value; names left out keep the script's defaults."
+)

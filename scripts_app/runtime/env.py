@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.db.models import F
 
-from acd.models import CallProfileField, Service
+from acd.models import Service
+from calls.models import CallProfileField
 from scripts_app.engine.actions import ValidationEnv
 from scripts_app.engine.graph import Graph, GraphFormatError
 from scripts_app.models import DatabaseConnection, ScriptVersion

@@ -12,10 +12,10 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from acd.models import CallProfileField
-from acd.services import call_records
 from acd.services.call_owner import CallOwner, LiveAcdPort
-from acd.services.inbound import Decision
+from calls.models import CallProfileField
+from calls.services import call_records
+from routing.inbound import Decision
 from scripts_app.engine.context import CallContext
 from scripts_app.engine.graph import Graph
 from scripts_app.engine.interpreter import run_script

@@ -13,9 +13,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from acd.call_profile import new_call_profile
-from acd.models import DNIS, IRN, CallProfileField, Service
-from acd.selectors import system_settings
+from acd.models import Service
+from calls.models import CallProfileField
+from calls.profile import new_call_profile
+from calls.selectors import system_settings
+from routing.models import DNIS, IRN
 from scripts_app.engine.context import CallContext
 from scripts_app.engine.graph import parse_graph
 from scripts_app.engine.interpreter import run_script

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from ccweb.services import ConfigService, register
+from core.services import ConfigService, register
 from scripts_app.models import DatabaseConnection
 
 

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from ccweb.services import ConfigService, register, service_for
+from core.services import ConfigService, register, service_for
 from scripts_app.engine.actions import ScriptError
 from scripts_app.models import Script, ScriptVersion
 from scripts_app.models.script import graph_format_error

@@ -44,7 +44,7 @@ def _field_cache() -> tuple[float, dict[str, str], frozenset[str]]:
         cached = _field_types
     if cached is not None and _fresh(cached[0]):
         return cached
-    from acd.models import CallProfileField
+    from calls.models import CallProfileField
 
     types = dict(CallProfileField.objects.values_list("name", "data_type"))
     loaded = (time.monotonic(), types, frozenset(types))

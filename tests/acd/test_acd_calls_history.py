@@ -6,8 +6,8 @@ import pytest
 
 from acd import notifier
 from acd.engine import configure_services
-from acd.models import AcdEvent
 from acd.services import acd_calls, agent_states
+from calls.models import AcdEvent
 from tests.acd.live.helpers import drop, load_engine, use_test_prefixes
 from tests.factories import AgentFactory, GroupFactory
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from acd.models import Agent
-from acd.models.sip import is_sip_uri
-from ccweb.services import service_for
+from core.services import service_for
+from core.validators import is_sip_uri
 from tests.factories import GroupFactory, SkillFactory
 
 pytestmark = pytest.mark.django_db

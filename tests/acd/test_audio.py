@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from acd.models import SystemSettings
-from acd.moh import generate_default_moh
-from acd.selectors import default_music_on_hold_path, system_settings
-from ccweb.services import service_for
+from calls.models import SystemSettings
+from calls.selectors import default_music_on_hold_path, system_settings
+from core.moh import generate_default_moh
+from core.services import service_for
 
 pytestmark = pytest.mark.integration
 

@@ -9,11 +9,11 @@ import pytest
 
 from acd import notifier
 from acd.engine import configure_services
-from acd.models import CallProfileField
 from acd.services import acd_calls, agent_states
 from acd.services.call_owner import CallOwner, LiveAcdPort
 from acd.services.live_config import live_config
 from acd.skills import SkillsSyntaxError
+from calls.models import CallProfileField
 from tests.acd.live.helpers import drop, use_test_prefixes
 from tests.factories import AgentFactory, GroupFactory, ServiceFactory
 
@@ -233,7 +233,7 @@ def test_abandoned_caller_keeps_the_profile_for_the_callback(acd):
 
 @pytest.mark.django_db
 def test_personal_queue_call_of_an_absent_agent_falls_back_with_history(acd):
-    from acd.models import AcdEvent
+    from calls.models import AcdEvent
 
     owner = CallOwner("mw-1", tz=UTC)
     owner.queue("c1", "Sales", profile(**{"Agent Queue": "1002"}))  # 1002 is not logged in

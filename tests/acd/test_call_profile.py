@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from acd.call_profile import new_call_profile, normalise_ani
+from calls.profile import new_call_profile, normalise_ani
 
 
 def test_new_profile_sets_the_known_mandatory_fields():

@@ -3,8 +3,9 @@
 import pytest
 
 from acd import notifier
-from acd.models import AcdEvent, CallOutcome, CallRecord
-from acd.services import acd_calls, agent_states, call_records
+from acd.services import acd_calls, agent_states
+from calls.models import AcdEvent, CallOutcome, CallRecord
+from calls.services import call_records
 from tests.acd.live.helpers import drop, load_engine, use_test_prefixes
 from tests.factories import AgentFactory, GroupFactory
 
@@ -78,4 +79,4 @@ def test_api_lists_records_with_their_acd_events(agent, admin_client):
     assert [e["kind"] for e in row["acd_events"]] == ["queued", "offered"]
     assert admin_client.get("/api/call-records/", {"outcome": "rejected"}).json()["count"] == 0
     assert admin_client.post("/api/call-records/", {}).status_code == 405
-    assert admin_client.get("/admin/acd/callrecord/").status_code == 200
+    assert admin_client.get("/admin/calls/callrecord/").status_code == 200

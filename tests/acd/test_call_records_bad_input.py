@@ -2,8 +2,8 @@
 
 import pytest
 
-from acd.models import CallRecord
-from acd.services import call_records
+from calls.models import CallRecord
+from calls.services import call_records
 
 pytestmark = [pytest.mark.django_db]
 

@@ -4,8 +4,9 @@ import sqlite3
 
 import pytest
 
-from acd.demo.loader import load_demo
-from acd.models import IRN, Agent, Service
+from acd.models import Agent, Service
+from routing.demo.loader import load_demo
+from routing.models import IRN
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from acd.models import DNIS, CallProfileField
-from acd.services.inbound import Invite, route_inbound, sip_user
+from calls.models import CallProfileField
+from routing.inbound import Invite, route_inbound, sip_user
+from routing.models import DNIS
 from scripts_app.services.scripts import script_publish, script_save_draft
 from tests.factories import IRNFactory, ServiceFactory
 

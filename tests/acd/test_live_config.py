@@ -10,10 +10,11 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from acd import notifier
-from acd.models import Agent, AgentSkill, CallProfileField, Group, Service, ServiceGroup, Skill
+from acd.models import Agent, AgentSkill, Group, Service, ServiceGroup, Skill
 from acd.services.live_config import live_config, sync_live_config
 from acd.tasks_config import sync_acd_config
-from ccweb.services import service_for
+from calls.models import CallProfileField
+from core.services import service_for
 from tests.acd.live.helpers import drop, use_test_prefixes
 from tests.factories import AgentFactory, GroupFactory, ServiceFactory, SkillFactory
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from acd.models import CallProfileField, FieldKind
-from ccweb.services import service_for
+from calls.models import CallProfileField, FieldKind
+from core.services import service_for
 
 GUIDE = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_f954d2a7fd16c0e5.txt"
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from acd.models import DNIS, IRN, Group, Service
-from ccweb.services import service_for
+from acd.models import Group, Service
+from core.services import service_for
+from routing.models import DNIS, IRN
 from tests.factories import GroupFactory, IRNFactory, ScriptFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db

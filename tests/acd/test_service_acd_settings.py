@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 
 from acd.engine import STRATEGIES
-from acd.models import CallProfileField, Service, Strategy
-from ccweb.services import service_for
+from acd.models import Service, Strategy
+from calls.models import CallProfileField
+from core.services import service_for
 
 pytestmark = pytest.mark.django_db
 

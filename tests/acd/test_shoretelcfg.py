@@ -4,10 +4,10 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from acd import shoretelcfg
-from acd.models import CallProfileField
-from acd.shoretelcfg import ConfigFileError, parse_user_fields
 from acd.tasks import reload_shoretelcfg
+from calls import shoretelcfg
+from calls.models import CallProfileField
+from calls.shoretelcfg import ConfigFileError, parse_user_fields
 
 GUIDE_EXAMPLE = "[call_profile]\nuser_fields=AccNo, Balance, DueDate\n"
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from acd.models import SystemSettings
-from acd.selectors import system_settings
+from calls.models import SystemSettings
+from calls.selectors import system_settings
 from tests.factories import (
     AgentFactory,
     DatabaseConnectionFactory,
@@ -19,14 +19,14 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 MODELS = {
-    "acd.callprofilefield": None,
-    "acd.dnis": DNISFactory,
-    "acd.irn": IRNFactory,
+    "calls.callprofilefield": None,
+    "routing.dnis": DNISFactory,
+    "routing.irn": IRNFactory,
     "acd.service": ServiceFactory,
     "acd.group": GroupFactory,
     "acd.agent": AgentFactory,
     "acd.skill": SkillFactory,
-    "acd.systemsettings": None,
+    "calls.systemsettings": None,
     "scripts_app.script": ScriptFactory,
     "scripts_app.databaseconnection": DatabaseConnectionFactory,
 }
@@ -63,15 +63,15 @@ def test_index_lists_every_model(admin_client):
 def test_system_settings_is_a_single_row_that_cannot_be_added_twice_or_deleted(admin_client):
     """Once the row exists the admin offers no add; it never offers delete."""
     row = system_settings()
-    assert admin_client.get(admin_url("acd.systemsettings", "add")).status_code == 403
-    change = admin_client.get(admin_url("acd.systemsettings", "change", row.pk))
+    assert admin_client.get(admin_url("calls.systemsettings", "add")).status_code == 403
+    change = admin_client.get(admin_url("calls.systemsettings", "change", row.pk))
     assert change.status_code == 200 and b"deletelink" not in change.content
-    assert admin_client.post(admin_url("acd.systemsettings", "delete", row.pk), {"post": "yes"}).status_code == 403
+    assert admin_client.post(admin_url("calls.systemsettings", "delete", row.pk), {"post": "yes"}).status_code == 403
     assert SystemSettings.objects.count() == 1
 
 
 def test_system_settings_added_in_the_admin_is_row_1(admin_client):
     """The add form creates the single row through the service, which pins pk=1."""
-    response = admin_client.post(admin_url("acd.systemsettings", "add"), {"default_language": "3"})
+    response = admin_client.post(admin_url("calls.systemsettings", "add"), {"default_language": "3"})
     assert response.status_code == 302
     assert list(SystemSettings.objects.values_list("pk", "default_language")) == [(1, 3)]

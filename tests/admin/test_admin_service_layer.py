@@ -1,18 +1,20 @@
-"""Admin saves and deletes go through ccweb.services; the service's errors appear as form errors."""
+"""Admin saves and deletes go through core.services; the service's errors appear as form errors."""
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from acd.models import IRN, CallProfileField, FieldKind, Skill
+from acd.models import Skill
 from acd.services.agents import SkillService
-from acd.services.profile_fields import CallProfileFieldService
-from acd.services.routing import IRNService
+from calls.models import CallProfileField, FieldKind
+from calls.services.profile_fields import CallProfileFieldService
+from routing.models import IRN
+from routing.services import IRNService
 from tests.factories import IRNFactory, ServiceFactory, SkillFactory
 
 pytestmark = pytest.mark.django_db
-IRN_ADD = reverse("admin:acd_irn_add")
+IRN_ADD = reverse("admin:routing_irn_add")
 
 
 def irn_form(service, number="5100", **overrides):
@@ -80,7 +82,7 @@ def test_a_service_error_on_change_keeps_the_stored_row(admin_client, monkeypatc
         raise ValidationError("No.")
 
     monkeypatch.setattr(IRNService, "prepare", refuse)
-    url = reverse("admin:acd_irn_change", args=[irn.pk])
+    url = reverse("admin:routing_irn_change", args=[irn.pk])
     response = admin_client.post(url, irn_form(irn.destination_service, number="5102", name="After"))
     assert response.status_code == 200 and form_errors(response)["__all__"] == ["No."]
     irn.refresh_from_db()
@@ -90,7 +92,7 @@ def test_a_service_error_on_change_keeps_the_stored_row(admin_client, monkeypatc
 def test_admin_user_profile_field_gets_kind_tapi_and_position_from_the_service(admin_client):
     """The add form has no kind/position inputs: the service makes a user field after the last one."""
     response = admin_client.post(
-        reverse("admin:acd_callprofilefield_add"), {"name": "AccNo", "data_type": "text", "exported": "on"}
+        reverse("admin:calls_callprofilefield_add"), {"name": "AccNo", "data_type": "text", "exported": "on"}
     )
     assert response.status_code == 302
     field = CallProfileField.objects.get(name="AccNo")
@@ -99,7 +101,7 @@ def test_admin_user_profile_field_gets_kind_tapi_and_position_from_the_service(a
 
 def test_admin_profile_field_collision_is_a_form_error(admin_client):
     """A user field named 'ani' collides with the mandatory 'ANI'."""
-    response = admin_client.post(reverse("admin:acd_callprofilefield_add"), {"name": "ani", "data_type": "text"})
+    response = admin_client.post(reverse("admin:calls_callprofilefield_add"), {"name": "ani", "data_type": "text"})
     assert response.status_code == 200 and "name" in form_errors(response)
     assert CallProfileField.objects.count() == 43
 
@@ -107,13 +109,13 @@ def test_admin_profile_field_collision_is_a_form_error(admin_client):
 def test_mandatory_field_change_page_is_read_only_without_delete(admin_client):
     """A mandatory field opens as a view: no inputs, no save, no delete; posting is forbidden."""
     ani = CallProfileField.objects.get(name="ANI")
-    url = reverse("admin:acd_callprofilefield_change", args=[ani.pk])
+    url = reverse("admin:calls_callprofilefield_change", args=[ani.pk])
     response = admin_client.get(url)
     html = response.content.decode()
     assert response.status_code == 200 and "_STCC_ANI" in html
     assert 'name="name"' not in html and 'name="_save"' not in html and "deletelink" not in html
     assert admin_client.post(url, {"name": "Caller", "data_type": "text"}).status_code == 403
-    delete = reverse("admin:acd_callprofilefield_delete", args=[ani.pk])
+    delete = reverse("admin:calls_callprofilefield_delete", args=[ani.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     ani.refresh_from_db()
     assert ani.name == "ANI"
@@ -122,7 +124,7 @@ def test_mandatory_field_change_page_is_read_only_without_delete(admin_client):
 def test_mandatory_fields_cannot_be_bulk_deleted(admin_client):
     """The delete action on a mandatory field is refused and all 43 stay."""
     ani = CallProfileField.objects.get(name="ANI")
-    changelist = reverse("admin:acd_callprofilefield_changelist")
+    changelist = reverse("admin:calls_callprofilefield_changelist")
     data = {"action": "delete_selected", "_selected_action": [ani.pk], "post": "yes"}
     assert admin_client.post(changelist, data).status_code == 403
     assert CallProfileField.objects.filter(kind=FieldKind.MANDATORY).count() == 43
@@ -131,7 +133,7 @@ def test_mandatory_fields_cannot_be_bulk_deleted(admin_client):
 def test_user_field_is_deleted_through_the_service(admin_client, monkeypatch):
     """The delete view calls the service: its refusal is an error message and the row stays, else it is gone."""
     field = CallProfileFieldService().create(data={"name": "Notes"})
-    delete = reverse("admin:acd_callprofilefield_delete", args=[field.pk])
+    delete = reverse("admin:calls_callprofilefield_delete", args=[field.pk])
 
     def refuse(self, instance):
         raise ValidationError("Notes is still used by a script.")

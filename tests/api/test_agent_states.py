@@ -3,7 +3,7 @@
 import pytest
 
 from acd import notifier
-from acd.models import AcdEvent
+from calls.models import AcdEvent
 from tests.acd.live.helpers import drop, load_engine, use_test_prefixes
 from tests.factories import AgentFactory, GroupFactory
 

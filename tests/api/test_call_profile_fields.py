@@ -2,7 +2,7 @@
 
 import pytest
 
-from acd.models import CallProfileField, FieldKind
+from calls.models import CallProfileField, FieldKind
 
 pytestmark = pytest.mark.django_db
 URL = "/api/call-profile-fields/"

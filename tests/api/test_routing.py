@@ -3,7 +3,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from acd.models import DNIS, IRN, CallProfileField, Service, ServiceGroup
+from acd.models import Service, ServiceGroup
+from calls.models import CallProfileField
+from routing.models import DNIS, IRN
 from tests.factories import GroupFactory, IRNFactory, ScriptFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db

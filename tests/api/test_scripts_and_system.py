@@ -2,7 +2,7 @@
 
 import pytest
 
-from acd.models import SystemSettings
+from calls.models import SystemSettings
 from scripts_app.models import Script
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from acd.models import CallProfileField, FieldKind
+from calls.models import CallProfileField, FieldKind
 from tests.director.factories import (
     AgentFactory,
     DatabaseConnectionFactory,

@@ -16,7 +16,7 @@ import pytest
 from acd.live import apply
 from acd.live.feed import Gap
 
-FEED_JS = Path(__file__).resolve().parents[2] / "ccweb/director/static/director/live/feed.js"
+FEED_JS = Path(__file__).resolve().parents[2] / "director/static/director/live/feed.js"
 NODE = shutil.which("node")
 
 RUNNER = """

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from ccweb.director.navigation import breadcrumbs, build_tree
+from director.navigation import breadcrumbs, build_tree
 from tests.director.html import nav_labels
 
 GUIDE_TREE = [

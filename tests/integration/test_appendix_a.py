@@ -6,8 +6,8 @@ bound-parameter test. Rows are compared as the profile sees them: text.
 
 import pytest
 
-from acd.models import CallProfileField
-from ccweb.services import service_for
+from calls.models import CallProfileField
+from core.services import service_for
 from scripts_app.sql.gateway import check_statement, run_statement
 from scripts_app.sql.types import SqlError, SqlErrorKind
 

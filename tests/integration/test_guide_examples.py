@@ -66,7 +66,7 @@ def test_an_unreachable_crm_takes_the_failure_path(demo, tmp_path):
         "shell",
         "-c",
         (
-            "from ccweb.services import service_for; from scripts_app.models import DatabaseConnection as D; "
+            "from core.services import service_for; from scripts_app.models import DatabaseConnection as D; "
             "c = D.objects.get(name='Demo CRM'); "
             f"service_for(D).update(instance=c, "
             f"data={{'dsn': 'Driver=SQLite3;Database={tmp_path}/missing/dir/crm.db'}})"
@@ -80,7 +80,8 @@ def test_an_unreachable_crm_takes_the_failure_path(demo, tmp_path):
             "shell",
             "-c",
             (
-                "from scripts_app.models import DatabaseConnection as D; from acd.demo.loader import demo_crm_path; "
+                "from scripts_app.models import DatabaseConnection as D; "
+                "from routing.demo.loader import demo_crm_path; "
                 "D.objects.filter(name='Demo CRM').update(dsn=f'Driver=SQLite3;Database={demo_crm_path()}')"
             ),
         )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from acd.models import CallProfileField
+from calls.models import CallProfileField
 from scripts_app.sql.gateway import run_statement
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]

@@ -28,7 +28,7 @@ def sql_worker(stack_env, tmp_path_factory):
         "shell",
         "-c",
         (
-            "from ccweb.services import service_for; from scripts_app.models import DatabaseConnection as D; "
+            "from core.services import service_for; from scripts_app.models import DatabaseConnection as D; "
             "D.objects.filter(name='CRM').delete(); "
             f"print(service_for(D).create(data={{'name': 'CRM', 'dsn': 'Driver=SQLite3;Database={crm}', "
             "'database_type': 'sqlite', 'timeout': 5, 'simultaneous_connections': 2}).pk)"

@@ -42,7 +42,7 @@ SETUP = """
 from acd.models import IRN, Agent, CallProfileField, Group, Service, ServiceGroup
 from acd.services.agent_states import agent_login
 from acd.services.live_config import load_live_config
-from ccweb.services import service_for
+from core.services import service_for
 from scripts_app.models import DatabaseConnection
 from scripts_app.services.scripts import script_publish, script_save_draft
 

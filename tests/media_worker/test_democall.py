@@ -41,7 +41,7 @@ TONE_RMS = 9000.0  # the prompt is a 440 Hz sine at half scale (RMS ~11600); the
 SETUP = """
 from acd.models import IRN
 from acd.services.live_config import load_live_config
-from ccweb.services import service_for
+from core.services import service_for
 from scripts_app.models import DatabaseConnection
 from scripts_app.services.scripts import script_publish, script_save_draft
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from acd.engine import configure_services
-from acd.models import AcdEvent, CallRecord
 from acd.services import acd_calls, agent_states
-from acd.services.call_records import owner_failed
+from calls.models import AcdEvent, CallRecord
+from calls.services.call_records import owner_failed
 from media_worker.originate import Outcome
 from media_worker.originate_acd import AcdOriginatePort
 from tests.acd.live.helpers import drop, use_test_prefixes

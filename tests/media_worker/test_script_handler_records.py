@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from acd.models import CallRecord
+from calls.models import CallRecord
 from media_worker.script_handler import _gone_before_answer
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from media_worker.transfer import (
+from routing.transfers import (
     Directory,
     Target,
     TargetError,

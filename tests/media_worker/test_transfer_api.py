@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from acd import notifier
-from acd.services import acd_calls, agent_states, call_records
+from acd.services import acd_calls, agent_states
 from acd.services.call_owner import CallOwner
+from calls.services import call_records
 from tests.acd.live.helpers import drop, load_engine, use_test_prefixes
 from tests.factories import AgentFactory, GroupFactory, IRNFactory
 

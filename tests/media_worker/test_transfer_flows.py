@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from media_worker import events, transfer_call
-from media_worker.transfer import Target, TargetError, transfer_message
+from routing.transfers import Target, TargetError, transfer_message
 
 FIELDS = ["Customer Number", "Service"]
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
-from ccweb.crypto import SecretUnreadable
-from ccweb.services import service_for
+from core.crypto import SecretUnreadable
+from core.services import service_for
 from scripts_app.models import DatabaseConnection
 
 pytestmark = pytest.mark.django_db

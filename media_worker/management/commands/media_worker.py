@@ -95,7 +95,7 @@ class Command(BaseCommand):
 def _default_prompt() -> Path:
     target = Path(settings.CCWEB_DEFAULT_MOH)
     if not target.exists():
-        from acd.moh import generate_default_moh
+        from core.moh import generate_default_moh
 
         generate_default_moh(target)
     return target
@@ -105,7 +105,7 @@ def _child_died(index: int, port: int, pid: int) -> None:
     """The calls owned by a dead child are closed as ended by failure (and leave the ACD)."""
     from django.db import close_old_connections
 
-    from acd.services.call_records import owner_failed
+    from calls.services.call_records import owner_failed
     from media_worker.script_handler import owner_id
 
     owner = owner_id(port)

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ccweb.director.crud.saving import attach_error, default_service_data, service_data
+from director.crud.saving import attach_error, default_service_data, service_data
 
 
 class _Form(forms.Form):

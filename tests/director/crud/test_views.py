@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from acd.models import Group, Skill
-from ccweb.director.pages import PAGES
+from director.pages import PAGES
 from tests.director.factories import GroupFactory, ServiceFactory, SkillFactory
 from tests.director.html import field_error
 

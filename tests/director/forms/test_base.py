@@ -3,8 +3,8 @@
 import pytest
 from django import forms
 
-from ccweb.director.forms.base import DirectorModelForm
-from ccweb.director.forms.database_connections import DatabaseConnectionForm
+from director.forms.base import DirectorModelForm
+from director.forms.database_connections import DatabaseConnectionForm
 from scripts_app.models import DatabaseConnection
 
 

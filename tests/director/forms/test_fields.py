@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from acd.models import Group, Skill
-from ccweb.director.forms.fields import LevelledModelChoiceField, OrderedModelChoiceField
+from director.forms.fields import LevelledModelChoiceField, OrderedModelChoiceField
 from tests.director.factories import GroupFactory, SkillFactory
 
 pytestmark = pytest.mark.django_db

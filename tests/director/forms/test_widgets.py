@@ -2,7 +2,7 @@
 
 from django.http import QueryDict
 
-from ccweb.director.forms.widgets import AudioFileInput, ChoiceRowsWidget
+from director.forms.widgets import AudioFileInput, ChoiceRowsWidget
 
 
 def _widget(**kwargs):

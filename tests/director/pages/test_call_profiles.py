@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from acd.models import CallProfileField, DataType, FieldKind
+from calls.models import CallProfileField, DataType, FieldKind
 from tests.director.html import field_error
 
 pytestmark = pytest.mark.django_db

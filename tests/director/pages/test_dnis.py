@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from acd.models import DNIS
+from routing.models import DNIS
 from tests.director.factories import DNISFactory, IRNFactory
 from tests.director.html import field_error
 

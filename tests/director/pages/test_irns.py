@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from acd.models import DNIS, IRN, DestinationKind
+from calls.models import DestinationKind
+from routing.models import DNIS, IRN
 from tests.director.factories import DNISFactory, IRNFactory, ScriptFactory, ServiceFactory
 from tests.director.html import field_error
 

@@ -2,7 +2,7 @@
 
 import re
 
-from ccweb.director.pages.script_graph import layers, render_graph_svg
+from director.pages.script_graph import layers, render_graph_svg
 from scripts_app.engine.graph import parse_graph
 from tests.scripts_app.models_and_services import graphs
 

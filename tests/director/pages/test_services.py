@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from acd.models import CallProfileField, Service, ServiceGroup
+from acd.models import Service, ServiceGroup
+from calls.models import CallProfileField
 from tests.director.factories import GroupFactory, IRNFactory, ServiceFactory
 from tests.director.html import field_error
 

@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 from django.urls import reverse
 
-from ccweb.services import service_for
+from core.services import service_for
 from scripts_app.models import DatabaseConnection
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]

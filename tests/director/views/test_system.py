@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from acd.models import Language
-from acd.selectors import system_settings
+from calls.models import Language
+from calls.selectors import system_settings
 from tests.director.conftest import wav_bytes
 from tests.director.html import field_error
 

@@ -5,7 +5,7 @@ import socket
 import pytest
 from django.conf import settings as django_settings
 
-from ccweb.services import service_for
+from core.services import service_for
 from scripts_app.models import DatabaseConnection
 from scripts_app.sql import executor, odbc_config
 from scripts_app.sql.connect import settings_for

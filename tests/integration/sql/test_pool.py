@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ccweb.services import service_for
+from core.services import service_for
 from scripts_app.models import DatabaseConnection
 from scripts_app.sql import executor, pool
 from scripts_app.sql.connect import settings_for

@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from acd.models import CallProfileField
+from calls.models import CallProfileField
 from scripts_app.actions._common import ActionFailed
 from scripts_app.engine.actions import get_action
 from scripts_app.runtime.sql_port import GatewaySqlPort
@@ -29,7 +29,7 @@ def crm(sqlite_crm):
 
 @pytest.fixture
 def unreachable():
-    from ccweb.services import service_for
+    from core.services import service_for
     from scripts_app.models import DatabaseConnection
 
     return service_for(DatabaseConnection).create(
@@ -129,7 +129,7 @@ def test_timeout_after_a_real_connect(crm):
 
 def test_a_connection_deleted_while_calls_run_takes_the_failure_path(crm):
     """A call that resolved the connection before it was deleted still fails cleanly (ActionFailed -> failure)."""
-    from ccweb.services import service_for
+    from core.services import service_for
     from scripts_app.models import DatabaseConnection
 
     call = crm_call()

@@ -8,10 +8,10 @@ import pytest
 
 from acd import notifier
 from acd.engine import configure_services
-from acd.models import AcdEvent, CallRecord
 from acd.services.call_owner import CallOwner
-from acd.services.inbound import Invite, route_inbound
 from acd.services.live_config import live_config
+from calls.models import AcdEvent, CallRecord
+from routing.inbound import Invite, route_inbound
 from scripts_app.runtime.console import ConsoleMedia
 from scripts_app.runtime.live_call import finish_call, start_call
 from scripts_app.services.scripts import script_publish, script_save_draft

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from ccweb.services import service_for
+from core.services import service_for
 from scripts_app.models import Script
 from scripts_app.models.script import starter_graph
 from scripts_app.services.scripts import script_save_draft

@@ -2,7 +2,7 @@
 
 import pytest
 
-from acd.models import CallProfileField
+from calls.models import CallProfileField
 from scripts_app.engine.graph import Graph
 from scripts_app.runtime.env import build_validation_env
 from scripts_app.runtime.loader import PublishedScriptLoader, load_current, load_version
@@ -68,7 +68,7 @@ def test_rollback_reaches_new_calls_only(script):
 
 def test_a_deleted_scripts_versions_are_gone(script):
     """A call holding a version id of a deleted script gets None (it takes its failure path)."""
-    from ccweb.services import service_for
+    from core.services import service_for
     from scripts_app.models import Script
 
     version = script_publish(script=script)

@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from acd.models import IRN, Service
-from ccweb.services import service_for
+from acd.models import Service
+from core.services import service_for
+from routing.models import IRN
 from scripts_app.models import Script, ScriptVersion
 from scripts_app.services.scripts import script_publish, script_save_draft
 from tests.factories import IRNFactory, ServiceFactory

@@ -1,0 +1,29 @@
+"""Services (queues): the ordered agent groups, converted audio, and the live ACD kept in step."""
+
+from typing import Any
+
+from acd.models import Service, ServiceGroup
+from acd.services.live_config import sync_live_config
+from core.audio import convert_audio_fields
+from core.services import ConfigService, register
+
+
+@register
+class ServiceService(ConfigService[Service]):
+    """`groups`: the agent groups in the order the ACD tries them (replaces the current list)."""
+
+    model = Service
+    extra_keys = ("groups",)
+    after_commit = (sync_live_config,)
+
+    def prepare(self, instance: Service, data: dict[str, Any], *, creating: bool) -> None:
+        convert_audio_fields(instance, data, Service.AUDIO_FIELDS)
+
+    def save_related(self, instance: Service, data: dict[str, Any], *, creating: bool) -> None:
+        if "groups" not in data:
+            return
+        instance.service_groups.all().delete()
+        ServiceGroup.objects.bulk_create(
+            ServiceGroup(service=instance, group=group, position=position)
+            for position, group in enumerate(dict.fromkeys(data["groups"] or []))
+        )

@@ -1,0 +1,26 @@
+"""Reads of routing configuration."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from calls.models import CallProfileField, SystemSettings
+
+
+def system_settings() -> SystemSettings:
+    settings_row, _ = SystemSettings.objects.get_or_create(pk=1)
+    return settings_row
+
+
+def default_music_on_hold_path() -> Path:
+    """The file played while callers wait: the uploaded one, else the default generated at set-up."""
+    row = system_settings()
+    if row.music_on_hold:
+        return Path(row.music_on_hold.path)
+    return Path(settings.CCWEB_DEFAULT_MOH)
+
+
+def profile_fields(*, kind: str | None = None) -> QuerySet[CallProfileField]:
+    fields = CallProfileField.objects.all()
+    return fields.filter(kind=kind) if kind else fields

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class DirectorConfig(AppConfig):
-    name = "ccweb.director"
-    label = "director"
-    verbose_name = "Director"

@@ -1,0 +1,18 @@
+"""Every CRUD page of the Director, in navigation order."""
+
+from director.crud.config import CrudPage
+from director.pages.agents import AGENTS, GROUPS, SKILLS
+from director.pages.call_profiles import CALL_PROFILES
+from director.pages.database_connections import DATABASE_CONNECTIONS
+from director.pages.routing import DNIS_PAGE, IRNS, SERVICES
+
+PAGES: tuple[CrudPage, ...] = (
+    DATABASE_CONNECTIONS,
+    CALL_PROFILES,
+    IRNS,
+    DNIS_PAGE,
+    SERVICES,
+    GROUPS,
+    AGENTS,
+    SKILLS,
+)

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from director.crud.urls import crud_urlpatterns
+from director.pages import PAGES
+from director.views import audio, auth, home, live, scripts, sql, system
+
+app_name = "director"
+
+urlpatterns = [
+    path("", home.HomeView.as_view(), name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("system/misc/", system.misc, name="system_misc"),
+    path("system/misc/music-on-hold.wav", audio.default_music_on_hold, name="system_moh"),
+    path("services/<int:pk>/audio/<str:field>.wav", audio.service_audio, name="service_audio"),
+    path("live/", live.live_queues, name="live_queues"),
+    path("query-tester/", sql.query_tester, name="query_tester"),
+    path("database-connections/<int:pk>/test/", sql.test_connection, name="database_connection_test"),
+    *scripts.urlpatterns,
+]
+for _page in PAGES:
+    urlpatterns += crud_urlpatterns(_page)
