@@ -21,7 +21,7 @@ all up (each child sending RTP: the prompt, then the hold music), divided by the
 The CPU per call-per-second of the cps phase is printed too (not in RESULT).
 
 Why the concurrency figure is bounded: the pjsua2-python wheel is built with PJSUA_MAX_CALLS = 4, and a
-child keeps one slot for an agent leg, so a child holds 3 callers (media_worker/endpoint.py). 300
+child keeps one slot for an agent leg, so a child holds 3 callers (media_worker/pjsua/endpoint.py). 300
 concurrent calls therefore need 100 children (~130 MB RSS each, ~13 GB) and 100 Python processes; the
 default --processes is what the memory allows, up to that. The cps figure is bounded the same way:
 max_cps <= 3 x children / call duration (prompt + setup/teardown), since a call holds its slot for its

@@ -56,3 +56,11 @@ def new_call_profile(
     )
     profile.update(extra or {})
     return profile
+
+
+def language_of(profile: Mapping[str, str]) -> int:
+    """The profile's Language field as the prompts' language number (0, English, when empty or not a number)."""
+    try:
+        return int(str(profile.get("Language", "0")).strip() or 0)
+    except ValueError:
+        return 0

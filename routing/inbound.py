@@ -19,6 +19,7 @@ from calls.models import CallProfileField, DestinationKind
 from calls.profile import new_call_profile
 from calls.selectors import system_settings
 from routing.models import DNIS, IRN
+from scripts_app.runtime.loader import version_graph
 
 _SIP_USER = re.compile(r"^(?:sips?:|tel:)?(?P<user>[^@;>]*)", re.IGNORECASE)
 
@@ -82,13 +83,26 @@ def route_inbound(invite: Invite, *, call_id: str | None = None) -> Decision:
     call_id = call_id or uuid.uuid4().hex
     profile = new_profile(invite, call_id=call_id)
     number = profile["DNIS"]
-    irn = (
-        IRN.objects.select_related("destination_service", "destination_script", "fallback_service")
-        .filter(number=number)
-        .first()
-    )
+    irn = _irn(number)
     if irn is None:
         return Decision("reject", call_id, profile, sip_status=404, reason=f"no IRN for {number or 'the number'}")
+    return irn_destination(irn, call_id, profile)
+
+
+def irn_decision(number: str, *, call_id: str, profile: dict[str, str]) -> Decision | None:
+    """What IRN `number` does with a call already under way (a transfer to an IRN): its destination over the
+    call's own profile; None when there is no such IRN."""
+    irn = _irn(number)
+    return None if irn is None else irn_destination(irn, call_id, profile)
+
+
+def _irn(number: str) -> IRN | None:
+    related = ("destination_service", "destination_script", "fallback_service")
+    return IRN.objects.select_related(*related).filter(number=number).first() if number else None
+
+
+def irn_destination(irn: IRN, call_id: str, profile: dict[str, str]) -> Decision:
+    """IRN `irn`'s destination for the call `call_id` with `profile` (its Service is set for a queue)."""
     fallback = irn.fallback_service.name if irn.fallback_service else None
     kind = irn.destination_kind
     if kind == DestinationKind.SCRIPT:
@@ -102,8 +116,6 @@ def route_inbound(invite: Invite, *, call_id: str | None = None) -> Decision:
 
 
 def _script_decision(irn: IRN, call_id: str, profile: dict[str, str], fallback: str | None) -> Decision:
-    from scripts_app.runtime.loader import version_graph
-
     script = irn.destination_script
     version = script.current_version if script else None
     if version is None:

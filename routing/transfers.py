@@ -16,7 +16,7 @@ A bare number is tried in that order: IRN, then agent extension, then device, th
 
 This module is the pure part (no pjsua2, Django only inside the blocking `resolve`): parsing and resolving a
 target, the owner-stream message the REST API publishes, and the trace entry the CallRecord keeps. The
-flows on the child are in `media_worker.transfer_call`; the REST request in `routing.call_transfers`.
+flows on the child are in `media_worker.flows.transfer`; the REST request in `routing.call_transfers`.
 """
 
 from __future__ import annotations
@@ -29,8 +29,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from acd.models import Agent, Service
 from core.validators import is_sip_uri
-from media_worker.originate import DestinationError, destination_uri
+from routing.destinations import DestinationError, destination_uri, outbound_gateway
+from routing.models import IRN
 
 #: the owner-stream message type of a transfer request (routing.call_transfers publishes it)
 MESSAGE_TYPE = "transfer"
@@ -130,10 +132,6 @@ def _agent_of(uri: str, directory: Directory) -> str:
 
 def directory(environ: Mapping[str, str] | None = None) -> Directory:
     """The IRNs, agents' extensions and devices from the database (blocking), and the outbound gateway."""
-    from acd.models import Agent, Service
-    from media_worker.originate import OriginateSettings
-    from routing.models import IRN
-
     agents: dict[str, tuple[str, str]] = {}
     rows = list(Agent.objects.values_list("number", "extension"))
     for number, extension in rows:  # agent numbers first: an extension's own number wins below
@@ -153,7 +151,7 @@ def directory(environ: Mapping[str, str] | None = None) -> Directory:
         irns=frozenset(IRN.objects.values_list("number", flat=True)),
         agents=agents,
         devices=devices,
-        gateway=OriginateSettings.from_env(os.environ if environ is None else environ).gateway,
+        gateway=outbound_gateway(os.environ if environ is None else environ),
     )
 
 

@@ -8,12 +8,12 @@ from django.dispatch import receiver
 
 from calls.models import CallProfileField
 from scripts_app.models import DatabaseConnection
+from scripts_app.sql import gateway
 
 
 @receiver([post_save, post_delete], sender=CallProfileField)
 @receiver([post_save, post_delete], sender=DatabaseConnection)
 def forget_sql_configuration(sender: type, **kwargs: Any) -> None:
-    from scripts_app.sql import gateway
 
     # Now for this process's own reads, and again after commit for what other threads cached meanwhile.
     gateway.forget_cached_configuration()

@@ -1,5 +1,6 @@
-"""Agent sessions after Redis lost the live state: each agent goes back to the state its last
-action left it in, as history recorded it (the agent sessions' re-publish).
+"""Recovery. Agent sessions after Redis lost the live state: each agent goes back to the state its last
+action left it in, as history recorded it (the agent sessions' re-publish). The calls of a media process
+that died: closed as ended by failure, and out of the ACD, so no agent stays on a call that no longer exists.
 
 Calls come back through their owners (CallOwner.republish_if_needed); an agent whose call is
 re-published as connected goes on_call again then.
@@ -12,7 +13,9 @@ import logging
 from acd import notifier
 from acd.engine import AcdError
 from acd.models import Agent
-from calls.models import AcdEvent, AcdEventKind
+from acd.services import acd_calls
+from calls.models import AcdEvent, AcdEventKind, CallOutcome, CallRecord
+from calls.services.call_records import call_finished
 
 log = logging.getLogger(__name__)
 
@@ -61,3 +64,18 @@ def _login_group(number: str) -> str:
         .first()
     )
     return (row or {}).get("group", "") or ""
+
+
+def owner_failed(*, owner: str, reason: str = "media process died") -> list[str]:
+    """Close every call the dead process still held as ended by failure; each leaves the ACD
+    (a waiting call is an abandon, a connected agent goes to wrap-up). Returns their call ids."""
+    ids = list(CallRecord.objects.filter(owner=owner, outcome=CallOutcome.ACTIVE).values_list("call_id", flat=True))
+    eng = notifier.engine()
+    for call_id in ids:
+        if eng.call(call_id):
+            try:
+                acd_calls.call_hangup(call_id=call_id)
+            except AcdError as exc:  # gone meanwhile: nothing left to free
+                log.info("call %s of dead owner %s: %s", call_id, owner, exc.reason)
+        call_finished(call_id=call_id, outcome=CallOutcome.ENDED_BY_FAILURE, reason=reason)
+    return ids

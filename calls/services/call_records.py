@@ -1,6 +1,5 @@
 """Call records: opened when a call arrives (or is placed), closed at hang-up with the final
-profile and the script's trace; the calls of a media process that died are closed as ended by
-failure and leave the ACD, so no agent stays on a call that no longer exists."""
+profile and the script's trace (the calls of a media process that died: `acd.services.recovery`)."""
 
 from __future__ import annotations
 
@@ -11,9 +10,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from acd import notifier
-from acd.engine import AcdError
-from acd.services import acd_calls
 from calls.models import CallOutcome, CallRecord
 
 log = logging.getLogger(__name__)
@@ -78,18 +74,3 @@ def rejected_call(*, call_id: str, profile: Mapping[str, str], owner: str, sip_s
         return call_finished(
             call_id=call_id, outcome=CallOutcome.REJECTED, profile=profile, sip_status=sip_status, reason=reason
         )
-
-
-def owner_failed(*, owner: str, reason: str = "media process died") -> list[str]:
-    """Close every call the dead process still held as ended by failure; each leaves the ACD
-    (a waiting call is an abandon, a connected agent goes to wrap-up). Returns their call ids."""
-    ids = list(CallRecord.objects.filter(owner=owner, outcome=CallOutcome.ACTIVE).values_list("call_id", flat=True))
-    eng = notifier.engine()
-    for call_id in ids:
-        if eng.call(call_id):
-            try:
-                acd_calls.call_hangup(call_id=call_id)
-            except AcdError as exc:  # gone meanwhile: nothing left to free
-                log.info("call %s of dead owner %s: %s", call_id, owner, exc.reason)
-        call_finished(call_id=call_id, outcome=CallOutcome.ENDED_BY_FAILURE, reason=reason)
-    return ids

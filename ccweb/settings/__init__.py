@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "routing",
     "dialer",
     "media_worker",
+    "sip_front",
     "director",
 ]
 

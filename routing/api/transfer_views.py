@@ -1,7 +1,7 @@
 """POST /api/calls/{call_id}/transfer/ (staff): blind-transfer a connected call to an extension or an IRN.
 
 Thin: the checks and the request are `routing.call_transfers.request_transfer`; the owning media child
-carries the transfer out (`media_worker.transfer_call`), so the answer is 202 Accepted. The CallRecord shows
+carries the transfer out (`media_worker.flows.transfer`), so the answer is 202 Accepted. The CallRecord shows
 the outcome (a `transfer` entry in its trace).
 """
 

@@ -13,7 +13,8 @@ from core.services import service_for
 from routing.demo import data
 from routing.demo import scripts as demo_scripts
 from routing.models import DNIS, IRN
-from scripts_app.models import DatabaseConnection, DatabaseType
+from scripts_app.models import DatabaseConnection, DatabaseType, Script
+from scripts_app.services.scripts import script_import, script_publish
 
 
 def _ensure(model: type[models.Model], lookup: dict[str, Any], data: dict[str, Any], created: list[str]) -> Any:
@@ -112,8 +113,6 @@ def load_demo() -> list[str]:
 
 def _load_scripts(fallback: Service, created: list[str]) -> None:
     """The guide's two examples, published, each on its IRN (also a DNIS)."""
-    from scripts_app.models import Script
-    from scripts_app.services.scripts import script_import, script_publish
 
     for name, description, graph, number in demo_scripts.SCRIPTS:
         script = Script.objects.filter(name=name).first()

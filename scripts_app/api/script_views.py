@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from scripts_app.api import script_serializers as s
 from scripts_app.api.serializers import ScriptSerializer
 from scripts_app.models import Script
+from scripts_app.runtime.simulate import simulate_script  # written beside the interpreter
 from scripts_app.services import scripts as script_services
 
 
@@ -111,7 +112,6 @@ class ScriptActionsMixin:
         script: Script = self.get_object()
         if script.current_version_id is None:
             raise ValidationError({"non_field_errors": [f"Publish script '{script}' before simulating it."]})
-        from scripts_app.runtime.simulate import simulate_script  # written beside the interpreter
 
         data = body.validated_data
         result = simulate_script(

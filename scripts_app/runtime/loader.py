@@ -50,6 +50,12 @@ def load_current(*, name: str | None = None, script_id: int | None = None) -> Lo
     return _loaded(version) if version is not None else None
 
 
+def published_graph(name: str) -> Graph | None:
+    """The graph of script `name`'s published version, None when there is none (blocking: the database)."""
+    loaded = load_current(name=name)
+    return loaded.graph if loaded is not None else None
+
+
 def load_version(version_id: int) -> LoadedScript | None:
     """A version by id: what a call that started on it keeps running. None if the script was deleted."""
     version = ScriptVersion.objects.select_related("script").filter(pk=version_id).first()

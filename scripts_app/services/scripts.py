@@ -20,8 +20,10 @@ from django.db.models import Max
 
 from core.services import ConfigService, register, service_for
 from scripts_app.engine.actions import ScriptError
+from scripts_app.engine.validate import validate_graph_json
 from scripts_app.models import Script, ScriptVersion
 from scripts_app.models.script import graph_format_error
+from scripts_app.runtime.env import build_validation_env
 
 #: Keys of the import/export JSON.
 EXPORT_KEYS = ("name", "description", "parameters", "graph")
@@ -36,8 +38,6 @@ def graph_errors(graph: Any, *, name: str = "") -> list[ScriptError]:
 
     Raises ValidationError on "graph" (path and message) when the JSON is not a well-formed graph.
     """
-    from scripts_app.engine.validate import validate_graph_json
-    from scripts_app.runtime.env import build_validation_env
 
     problem = graph_format_error(graph)
     if problem is not None:

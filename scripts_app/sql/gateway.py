@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+from calls.models import CallProfileField
 from scripts_app.models import DatabaseConnection
 from scripts_app.sql import executor, script, template, validate
 from scripts_app.sql.connect import ConnectionSettings, settings_for
@@ -44,7 +45,6 @@ def _field_cache() -> tuple[float, dict[str, str], frozenset[str]]:
         cached = _field_types
     if cached is not None and _fresh(cached[0]):
         return cached
-    from calls.models import CallProfileField
 
     types = dict(CallProfileField.objects.values_list("name", "data_type"))
     loaded = (time.monotonic(), types, frozenset(types))

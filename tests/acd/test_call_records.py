@@ -3,7 +3,7 @@
 import pytest
 
 from acd import notifier
-from acd.services import acd_calls, agent_states
+from acd.services import acd_calls, agent_states, recovery
 from calls.models import AcdEvent, CallOutcome, CallRecord
 from calls.services import call_records
 from tests.acd.live.helpers import drop, load_engine, use_test_prefixes
@@ -55,7 +55,7 @@ def test_dead_owner_calls_end_by_failure_and_leave_the_acd(agent):
     acd_calls.call_queued(call_id="c1", service="Sales", owner="mw-1")  # reserved for 1001
     acd_calls.call_answered(call_id="c1", agent="1001")
     acd_calls.call_queued(call_id="c2", service="Sales", owner="mw-1")  # waiting
-    assert sorted(call_records.owner_failed(owner="mw-1")) == ["c1", "c2"]
+    assert sorted(recovery.owner_failed(owner="mw-1")) == ["c1", "c2"]
     eng = notifier.engine()
     assert eng.call("c1") == {} and eng.call("c2") == {}
     assert eng.agent("1001")["state"] == "wrap_up"  # not stuck on a call that is gone

@@ -1,11 +1,9 @@
 """/api/scripts/: drafts (with errors), malformed graphs (400 with the path), publish, versions, rollback,
 export, import, validate and simulate."""
 
-import sys
-import types
-
 import pytest
 
+from scripts_app.api import script_views
 from scripts_app.models import Script
 from scripts_app.services.scripts import script_publish, script_save_draft
 from tests.factories import ScriptFactory
@@ -182,9 +180,7 @@ def fake_simulator(monkeypatch):
         calls.append((script, digits, ani, dnis, fields))
         return {"outcome": "queued", "heard": ["welcome"], "trace": [{"node": "hello"}], "profile": {"ANI": ani}}
 
-    module = types.ModuleType("scripts_app.runtime.simulate")
-    module.simulate_script = simulate_script
-    monkeypatch.setitem(sys.modules, "scripts_app.runtime.simulate", module)
+    monkeypatch.setattr(script_views, "simulate_script", simulate_script)
     return calls
 
 

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from media_worker import sipfront
+from sip_front import config as sipfront
 
 SCENARIOS = Path(__file__).resolve().parent / "sipp"
 HOST = "127.0.0.1"

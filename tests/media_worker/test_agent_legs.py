@@ -268,11 +268,3 @@ def test_example_a_by_rfc_4733_from_a_pjsua2_caller_reaches_the_stocks_agent(sta
     )
     profile = json.loads(record["profile"])
     assert (record["outcome"], profile["Agent Number"], profile["Customer Number"]) == ("completed", "1001", "1001")
-
-
-def test_exported_fields_become_one_line_x_stcc_headers():
-    from media_worker.agent_leg import agent_headers
-
-    profile = {"Customer Number": "42", "Customer Name": "Ann\r\nInjected: 1", "Empty": " ", "Hidden": "x"}
-    headers = agent_headers(profile, ["Customer Number", "Customer Name", "Empty", "Missing"])
-    assert headers == {"X-STCC-Customer-Number": "42", "X-STCC-Customer-Name": "Ann Injected: 1"}

@@ -177,7 +177,7 @@ def test_oversized_invite_values_still_make_a_call_and_a_record(stack, pids):
 
 def test_a_from_longer_than_pjsua2_prints_keeps_its_caller_number(stack, pids):
     """A 1000-character display name: pjsua2's CallInfo.remoteUri prints such a From as
-    `<-error: uri too long->`, so media_worker/endpoint.py reads the From from the raw INVITE."""
+    `<-error: uri too long->`, so media_worker/pjsua/endpoint.py reads the From from the raw INVITE."""
     record = _long_values_call(stack, "+15551230000", "A" * 1000)
     stack.assert_children_unchanged(pids)
     assert record["ani"] == "+15551230000", record

@@ -6,8 +6,8 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-from media_worker import events
-from media_worker.call_control import MAX_TYPE_AHEAD, PjCallControl
+from media_worker.pjsua import events
+from media_worker.pjsua.call_control import MAX_TYPE_AHEAD, PjCallControl
 
 
 @dataclass
@@ -44,7 +44,7 @@ def test_a_dtmf_flood_keeps_the_first_digits_and_drops_the_rest(caplog):
         control.on_event(events.Ended(7, 200))
         return first, second, control
 
-    with caplog.at_level(logging.WARNING, logger="media_worker.call_control"):
+    with caplog.at_level(logging.WARNING, logger="media_worker.pjsua.call_control"):
         first, second, control = asyncio.run(scenario())
 
     assert (first, second) == ("1234", "5678")  # type-ahead order survives the flood
@@ -93,7 +93,7 @@ def test_a_sip_info_signal_that_is_no_dtmf_key_is_ignored():
 
 
 def test_a_prompt_on_a_call_without_audio_counts_as_played_after_the_grace(monkeypatch, tmp_path):
-    from media_worker import call_control
+    from media_worker.pjsua import call_control
 
     monkeypatch.setattr(call_control, "NO_AUDIO_GRACE_S", 0.3)
 

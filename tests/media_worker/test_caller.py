@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from media_worker.call_report import profile_lines, report_lines, trace_lines
-from media_worker.caller import CallResult, check_digits
-from media_worker.front_target import Front, default_front, parse_front, probe_front
+from media_worker.democall.call_report import profile_lines, report_lines, trace_lines
+from media_worker.democall.caller import CallResult, check_digits
+from media_worker.democall.front_target import Front, default_front, parse_front, probe_front
 
 
 @pytest.mark.parametrize(

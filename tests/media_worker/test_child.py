@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from media_worker.events import IncomingCall, display_name, uri_user
+from media_worker.pjsua.events import IncomingCall, display_name, uri_user
 from tests.media_worker import child_helpers as h
 
 pytestmark = pytest.mark.integration

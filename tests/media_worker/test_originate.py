@@ -8,18 +8,17 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from media_worker import events
-from media_worker.originate import (
-    DestinationError,
+from media_worker.flows.originate import (
     DialRequest,
     OriginateSettings,
     Outcome,
     customer_result,
-    destination_uri,
     has_room,
 )
-from media_worker.originate_dial import CallbackDial
-from media_worker.originator import Originator
+from media_worker.flows.originate_dial import CallbackDial
+from media_worker.flows.originator import Originator
+from media_worker.pjsua import events
+from routing.destinations import DestinationError, destination_uri
 
 # the status mapping ---------------------------------------------------------------------------
 
@@ -416,7 +415,7 @@ def test_the_originator_claims_only_with_room_and_reserves_the_slots_of_its_dial
 
 
 def test_the_child_answers_486_to_a_caller_who_would_take_a_kept_slot():
-    from media_worker.child import dispatch
+    from media_worker.process.child import dispatch
 
     class Endpoint:
         capacity = 3

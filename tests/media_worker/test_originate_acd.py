@@ -7,10 +7,10 @@ import pytest
 
 from acd.engine import configure_services
 from acd.services import acd_calls, agent_states
+from acd.services.recovery import owner_failed
 from calls.models import AcdEvent, CallRecord
-from calls.services.call_records import owner_failed
-from media_worker.originate import Outcome
-from media_worker.originate_acd import AcdOriginatePort
+from media_worker.flows.originate import Outcome
+from media_worker.flows.originate_acd import AcdOriginatePort
 from tests.acd.live.helpers import drop, use_test_prefixes
 from tests.factories import AgentFactory, GroupFactory
 

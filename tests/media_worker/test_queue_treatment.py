@@ -1,4 +1,4 @@
-"""Queue treatment (media_worker.queue_treatment): what a waiting caller hears, with a fake call control.
+"""Queue treatment (media_worker.flows.queue_treatment): what a waiting caller hears, with a fake call control.
 
 Pure logic: the real pjsua2 path is covered end to end in test_queue_treatment_e2e.py."""
 
@@ -8,7 +8,7 @@ import asyncio
 from pathlib import Path
 
 from acd.live.announcements import AnnouncementSettings
-from media_worker.queue_treatment import QueueTreatment, ServiceTreatment, service_treatment
+from media_worker.flows.queue_treatment import QueueTreatment, ServiceTreatment, service_treatment
 
 
 class FakeControl:

@@ -210,7 +210,7 @@ def test_prompts_without_a_recording_are_synthesised_and_cached(tmp_path, monkey
     """A fresh install still has audible prompts: espeak-ng + sox to 8 kHz mono 16-bit, cached."""
     import wave
 
-    from media_worker import prompts
+    from media_worker.pjsua import prompts
 
     monkeypatch.setattr(prompts, "var_dir", lambda: tmp_path)
     path = prompts.prompt_path("thank_you", 0)

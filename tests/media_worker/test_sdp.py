@@ -1,6 +1,6 @@
-"""media_worker.sdp: is there an audio codec in common with a re-offer (pure)."""
+"""media_worker.pjsua.sdp: is there an audio codec in common with a re-offer (pure)."""
 
-from media_worker.sdp import codec_names, has_common_audio
+from media_worker.pjsua.sdp import codec_names, has_common_audio
 
 ENABLED = codec_names(["PCMU/8000/1", "PCMA/8000/1", "speex/16000/1", "G722/16000/1"])
 

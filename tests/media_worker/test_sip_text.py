@@ -1,6 +1,6 @@
-"""media_worker.sip_text: the INVITE's own text where pjsua2's view falls short (pure)."""
+"""media_worker.pjsua.sip_text: the INVITE's own text where pjsua2's view falls short (pure)."""
 
-from media_worker.sip_text import header_fields, name_addr, request_uri
+from media_worker.pjsua.sip_text import header_fields, name_addr, request_uri
 
 INVITE = (
     "INVITE sip:5100@10.0.0.5:5081 SIP/2.0\r\n"

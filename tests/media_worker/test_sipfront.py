@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from media_worker import sipfront
+from sip_front import config as sipfront
 from tests.media_worker import sipfront_helpers as helpers
 
 needs_sip_tools = pytest.mark.skipif(

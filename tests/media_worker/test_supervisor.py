@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from media_worker.supervisor import Supervisor, default_process_count
+from media_worker.process.supervisor import Supervisor, default_process_count
 from tests.media_worker import child_helpers as h
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from media_worker import events, transfer_call
+from media_worker.flows import transfer as transfer_call
+from media_worker.flows.media_call import MediaCall
+from media_worker.pjsua import events
+from routing import lifecycle
+from routing.inbound import Decision
 from routing.transfers import Target, TargetError, transfer_message
 
 FIELDS = ["Customer Number", "Service"]
@@ -33,7 +37,6 @@ class Call:
 
     def __init__(self, leg_answers: list[int]) -> None:
         self.endpoint = Endpoint()
-        self.data: dict = {}
         self.dialled: list[tuple[str, dict]] = []
         self.bridged: list[int] = []
         self.leg_answers = list(leg_answers)
@@ -104,21 +107,15 @@ class Owner:
         return self.queue_status
 
 
-@dataclass
-class Live:
-    context: object = None
-    outcome: str = "queued"
-
-
 def _setup(leg_answers, *, queue_status: str = "queued", graph=None):
     call = Call(leg_answers)
     control = Control()
     owner = Owner(queue_status)
     profile = {"Customer Number": "1001", "Service": "Stocks", "Agent Number": "1001", "Agent Extension": "sip:a"}
-    decision = type("Decision", (), {"graph": graph})()
-    live = Live(context=transfer_call.TraceOnly(profile))
-    call.data.update(call_id="c1", owner=owner, profile=profile, live=live, agent_leg=7, decision=decision)
-    return call, control, owner, profile, live
+    decision = Decision("service", "c1", profile, graph=graph)
+    contact = lifecycle.Contact(decision, owner, control, outcome="queued", first_done=True)
+    mc = MediaCall(call, control=control, contact=contact, agent_leg=7)
+    return mc, call, control, owner, profile, contact
 
 
 def _message(target: Target) -> dict:
@@ -136,9 +133,9 @@ def test_an_extension_answers_the_caller_is_bridged_and_the_agent_left_first():
     headers, on music on hold); the target answering is bridged; its hang-up ends the caller's leg."""
 
     async def run():
-        call, control, owner, profile, live = _setup([200])
+        mc, call, control, owner, profile, contact = _setup([200])
         target = Target("extension", "sip:2001@pbx", "2001", agent="1002", via="agent")
-        task = asyncio.create_task(transfer_call.transfer_bridged(call, control, _message(target)))
+        task = asyncio.create_task(transfer_call.transfer_bridged(mc, _message(target)))
         while not call.bridged:
             await asyncio.sleep(0.01)
         assert call.endpoint.hung_up == [7] and owner.calls == [("hangup", "c1")]
@@ -146,8 +143,8 @@ def test_an_extension_answers_the_caller_is_bridged_and_the_agent_left_first():
         assert control.log[:2] == ["moh", "moh_stop"] and control.bridged and not control.ended
         call.endpoint.listeners[100](events.Ended(100, 200))  # the target hangs up
         assert await task == "answered"
-        assert control.log[-1] == "hangup" and "transferring" not in call.data
-        (entry,) = [step.as_dict() for step in live.context.trace]
+        assert control.log[-1] == "hangup" and mc.transferring is None
+        (entry,) = [step.as_dict() for step in contact.trace]
         assert (entry["exit"], entry["by"], entry["from_agent"], entry["to_agent"], entry["destination"]) == (
             "answered",
             "api:admin",
@@ -166,13 +163,13 @@ def test_a_target_that_answers_nobody_puts_the_caller_back_in_the_queue(status, 
     without the agent's fields, on music on hold; the caller is not hung up."""
 
     async def run():
-        call, control, owner, profile, live = _setup([status])
+        mc, call, control, owner, profile, contact = _setup([status])
         target = Target("extension", "sip:2001@pbx", "2001")
-        assert await transfer_call.transfer_bridged(call, control, _message(target)) == result
+        assert await transfer_call.transfer_bridged(mc, _message(target)) == result
         assert owner.calls == [("hangup", "c1"), ("queue", "c1", "Stocks")]
-        assert (live.outcome, control.on_hold, control.ended) == ("queued", True, False)
+        assert (contact.outcome, control.on_hold, control.ended) == ("queued", True, False)
         assert profile["Agent Number"] == "" and profile["Agent Extension"] == ""
-        assert [step.result for step in live.context.trace] == [result]
+        assert [step.result for step in contact.trace] == [result]
         if status == 0:
             assert call.endpoint.hung_up == [7, 100]  # the CANCEL after the ring time
 
@@ -182,9 +179,9 @@ def test_a_target_that_answers_nobody_puts_the_caller_back_in_the_queue(status, 
 def test_when_no_queue_takes_the_caller_back_the_apology_plays_and_the_call_ends():
     async def run():
         graph = type("Graph", (), {"apology_prompt": "sorry"})()
-        call, control, owner, profile, live = _setup([486], queue_status="no_agents", graph=graph)
+        mc, call, control, owner, profile, contact = _setup([486], queue_status="no_agents", graph=graph)
         target = Target("extension", "sip:2001@pbx", "2001")
-        assert await transfer_call.transfer_bridged(call, control, _message(target)) == "busy"
+        assert await transfer_call.transfer_bridged(mc, _message(target)) == "busy"
         assert control.played == ["sorry"] and control.ended
 
     asyncio.run(run())
@@ -194,13 +191,13 @@ def test_a_call_that_is_not_bridged_any_more_is_left_alone():
     """The agent hung up meanwhile (no agent leg): nothing is hung up, dialled or sent to the ACD."""
 
     async def run():
-        call, control, owner, profile, live = _setup([200])
-        del call.data["agent_leg"]
+        mc, call, control, owner, profile, contact = _setup([200])
+        mc.agent_leg = None
         target = Target("extension", "sip:2001@pbx", "2001")
-        assert await transfer_call.transfer_bridged(call, control, _message(target)) == "not_connected"
-        assert (call.endpoint.hung_up, call.dialled, owner.calls, live.context.trace) == ([], [], [], [])
+        assert await transfer_call.transfer_bridged(mc, _message(target)) == "not_connected"
+        assert (call.endpoint.hung_up, call.dialled, owner.calls, contact.trace) == ([], [], [], [])
         bad = {"type": "transfer", "call": "c1", "kind": "nowhere", "destination": "x"}
-        assert await transfer_call.transfer_bridged(call, control, bad) == "failed"
+        assert await transfer_call.transfer_bridged(mc, bad) == "failed"
 
     asyncio.run(run())
 
@@ -210,17 +207,16 @@ def test_an_irn_transfer_re_routes_the_call(monkeypatch):
     outcome that is no hand-over ends the caller's leg."""
     seen = {}
 
-    async def reroute(call, control, irn):
-        seen["irn"], seen["agent"] = irn, call.data["profile"]["Agent Number"]
+    async def reroute(contact, irn):
+        seen["irn"], seen["agent"] = irn, contact.profile["Agent Number"]
+        contact.outcome = "completed"
         return "completed"
 
-    monkeypatch.setattr(transfer_call, "reroute", reroute)
+    monkeypatch.setattr(lifecycle, "reroute", reroute)
 
     async def run():
-        call, control, owner, profile, live = _setup([])
-        assert (
-            await transfer_call.transfer_bridged(call, control, _message(Target("irn", "5200", "5200"))) == "rerouted"
-        )
+        mc, call, control, owner, profile, contact = _setup([])
+        assert await transfer_call.transfer_bridged(mc, _message(Target("irn", "5200", "5200"))) == "rerouted"
         assert seen == {"irn": "5200", "agent": ""} and owner.calls == [("hangup", "c1")]
         assert control.ended and call.dialled == []
 
@@ -244,36 +240,43 @@ def test_the_scripts_transfer(monkeypatch):
     monkeypatch.setattr(transfer_call, "resolve", resolve)
 
     async def run():
-        call, control, owner, profile, live = _setup([486, 200])
-        call.data.pop("live")
+        mc, call, control, owner, profile, contact = _setup([486, 200])
+        contact.first_done = False  # the first script still runs
         control.bridged = False
-        assert await transfer_call.script_transfer(call, control, "2001") is False
+        assert await transfer_call.script_transfer(mc, "2001") is False
         assert not control.on_hold and not control.ended
         tracked = []
-        call.data["track"] = tracked.append
-        assert await transfer_call.script_transfer(call, control, "2001") is True
+        mc.track = tracked.append
+        assert await transfer_call.script_transfer(mc, "2001") is True
         assert call.bridged == [101] and len(tracked) == 1 and not tracked[0].done()
         call.endpoint.listeners[101](events.Ended(101, 200))
         await tracked[0]
         assert control.ended  # the target's hang-up ended the caller's leg
 
-        call, control, owner, profile, live = _setup([])
-        call.data.pop("live")
-        assert await transfer_call.script_transfer(call, control, "5200") is True
-        assert call.data["reroute"] == "5200" and [s.result for s in call.data["trace"]] == ["rerouted"]
-        assert await transfer_call.script_transfer(call, control, "nowhere") is False
-        call.data.pop("owner")
-        assert await transfer_call.script_transfer(call, control, "2001") is False
+        mc, call, control, owner, profile, contact = _setup([])
+        contact.first_done = False
+        assert await transfer_call.script_transfer(mc, "5200") is True
+        assert contact.reroute_to == "5200" and [s.result for s in contact.pending] == ["rerouted"]
+        assert await transfer_call.script_transfer(mc, "nowhere") is False
+        mc.contact = None
+        assert await transfer_call.script_transfer(mc, "2001") is False
 
     asyncio.run(run())
 
 
-def test_pending_trace_entries_join_the_records_trace():
-    call, live = Call([]), Live()
-    call.data.update(profile={"ANI": "1"}, trace=["entry"])
-    transfer_call.pending_trace(call, live)
-    assert live.context.trace == ["entry"] and "trace" not in call.data
-    assert live.context.profile == {"ANI": "1"}
+def test_steps_made_while_the_first_script_runs_follow_its_own_steps():
+    """A transfer step made during the first script waits, then joins the record's trace after the script."""
+
+    async def run():
+        mc, call, control, owner, profile, contact = _setup([])
+        contact.first_done = False
+        contact.add_step("transfer")
+        contact.trace.append("script step")
+        contact.first_done = True
+        await lifecycle.run_reroutes(contact)
+        assert contact.trace == ["script step", "transfer"] and contact.pending == []
+
+    asyncio.run(run())
 
 
 @pytest.mark.parametrize(

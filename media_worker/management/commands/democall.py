@@ -4,8 +4,8 @@ manage.py democall 5100 --digits 1001#                    # the guide's example 
 manage.py democall 5400 --record out.wav --timeout 30    # keep what the caller heard
 manage.py democall 5999                                   # no IRN: prints the 404 outcome
 
-The call itself is `media_worker.caller.place_call` (a pjsua2 endpoint of its own on a free local port);
-the report is `media_worker.call_report`. Exit status: 0 when the call was placed (whatever its SIP
+The call itself is `media_worker.democall.caller.place_call` (a pjsua2 endpoint of its own on a free local port);
+the report is `media_worker.democall.call_report`. Exit status: 0 when the call was placed (whatever its SIP
 outcome), 2 when the front does not answer, 1 for any other error.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from media_worker import call_report, caller, front_target
+from media_worker.democall import call_report, caller, front_target
 
 
 class Command(BaseCommand):

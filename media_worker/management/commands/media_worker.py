@@ -17,9 +17,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from media_worker.supervisor import Supervisor, default_process_count
+from acd.services.recovery import owner_failed
+from core.moh import generate_default_moh
+from core.orm import closing_connections
+from media_worker.flows.inbound import ScriptHandler, owner_id
+from media_worker.process.child import CallHandler, PromptHandler, run_child
+from media_worker.process.supervisor import Supervisor, default_process_count
 
-log = logging.getLogger("media_worker.supervisor")
+log = logging.getLogger("media_worker.process.supervisor")
 
 RTP_BASE_PORT = 10000
 RTP_PORTS_PER_CHILD = 100
@@ -69,9 +74,6 @@ class Command(BaseCommand):
         sys.exit(supervisor.run())
 
     def _child(self, options) -> int:
-        from media_worker.child import CallHandler, PromptHandler, run_child
-        from media_worker.script_handler import ScriptHandler, owner_id
-
         handler: CallHandler
         if options["prompt"] or options["numbers"]:
             prompt = options["prompt"] or str(_default_prompt())
@@ -95,29 +97,20 @@ class Command(BaseCommand):
 def _default_prompt() -> Path:
     target = Path(settings.CCWEB_DEFAULT_MOH)
     if not target.exists():
-        from core.moh import generate_default_moh
-
         generate_default_moh(target)
     return target
 
 
 def _child_died(index: int, port: int, pid: int) -> None:
     """The calls owned by a dead child are closed as ended by failure (and leave the ACD)."""
-    from django.db import close_old_connections
-
-    from calls.services.call_records import owner_failed
-    from media_worker.script_handler import owner_id
-
     owner = owner_id(port)
     try:
-        ids = owner_failed(owner=owner)
+        ids = closing_connections(owner_failed)(owner=owner)
     except Exception:
         log.exception(
             "media child %d (port %d, pid %d) died; its calls ended by failure: records not closed", index, port, pid
         )
         return
-    finally:
-        close_old_connections()
     log.error(
         "media child %d (port %d, pid %d) died; its calls ended by failure: %d call(s) of owner %s",
         index,
