@@ -4,7 +4,7 @@
 help:
 	@echo "make run   install what is missing, migrate, load the demo, start ccweb (Director on :3000)"
 	@echo "make test  install what is missing, start the test services, run the whole suite"
-	@echo "make lint  ruff and mypy"
+	@echo "make lint  ruff, mypy and the layer contracts (import-linter)"
 
 install:
 	bin/install.sh run
@@ -29,3 +29,4 @@ lint: install-test
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy
+	.venv/bin/lint-imports

@@ -30,6 +30,14 @@ def service_for(model: type[M]) -> "ConfigService[M]":
     return _registry[model]
 
 
+def also_after_commit(model: type[models.Model], func: Callable[[], None]) -> None:
+    """A higher layer's side effect of saving `model` through its service (the ACD reloads its live
+    configuration when a call profile field changes), without the lower app importing the higher one."""
+    service_class = type(_registry[model])
+    if func not in service_class.after_commit:
+        service_class.after_commit = (*service_class.after_commit, func)
+
+
 class ConfigService(Generic[M]):
     model: ClassVar[type[models.Model]]
     #: keys of `data` that are not model fields but that `save_related` understands

@@ -6,4 +6,4 @@ class RoutingConfig(AppConfig):
     verbose_name = "Routing (IRNs and DNIS)"
 
     def ready(self) -> None:
-        from routing import services  # noqa: F401  (registers the IRN and DNIS services)
+        from routing import services  # noqa: F401  (registers the IRN and DNIS services, plugs routing in)

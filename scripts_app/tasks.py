@@ -11,8 +11,9 @@ from typing import Any
 
 from celery import shared_task
 
+from core.problems import Problem
 from scripts_app.sql import gateway
-from scripts_app.sql.types import BoundStatement, SqlError, SqlErrorKind, SqlIssue, SqlResult
+from scripts_app.sql.types import BoundStatement, SqlError, SqlErrorKind, SqlResult
 
 QUEUE = "sql"
 
@@ -70,7 +71,7 @@ def result_from_answer(answer: Mapping[str, Any]) -> SqlResult:
             error["message"],
             sqlstate=error["sqlstate"],
             driver_message=error["driver_message"],
-            issues=[SqlIssue(**issue) for issue in error["issues"]],
+            issues=[Problem.from_dict(issue) for issue in error["issues"]],
         )
     data = answer["result"]
     return SqlResult(

@@ -5,7 +5,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 
-from acd.services.live_config import sync_live_config
 from calls.models import CallProfileField, FieldKind
 from calls.models.profile import TAPI_PREFIX
 from core.services import ConfigService, register
@@ -14,7 +13,6 @@ from core.services import ConfigService, register
 @register
 class CallProfileFieldService(ConfigService[CallProfileField]):
     model = CallProfileField
-    after_commit = (sync_live_config,)  # a service's skills field goes by name
 
     def prepare(self, instance: CallProfileField, data: dict[str, Any], *, creating: bool) -> None:
         if creating:

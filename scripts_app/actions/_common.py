@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from scripts_app.engine.actions import ScriptError
+from core.problems import Problem
 from scripts_app.engine.graph import Node
 
 #: scripts.E0xx ids raised by actions' check(): one meaning each, shared by every action
@@ -53,8 +53,8 @@ class ActionFailed(Exception):
     """The action cannot do its job; the interpreter takes the node's failure exit (or the fallback)."""
 
 
-def error(code: str, node: Node, message: str, param: str | None = None) -> ScriptError:
-    return ScriptError(code, message, node.id, param)
+def error(code: str, node: Node, message: str, param: str | None = None) -> Problem:
+    return Problem(code, message, node.id, param)
 
 
 # -- parameter values -----------------------------------------------------------------------------------
@@ -133,7 +133,7 @@ def interpolate(text: str, profile: Mapping[str, str], known: Iterable[str] = ()
     return _REFERENCE.sub(lambda m: profile.get(m[1], "") if m[1] in names else m[0], text)
 
 
-def unknown_references(node: Node, param: str, text: Any, fields: Mapping[str, str]) -> list[ScriptError]:
+def unknown_references(node: Node, param: str, text: Any, fields: Mapping[str, str]) -> list[Problem]:
     return [
         error(
             E_UNKNOWN_FIELD,

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from core.problems import Problem
 from scripts_app.actions._common import (
     DTMF,
     E_DIGIT_LIMITS,
@@ -19,7 +20,7 @@ from scripts_app.actions._common import (
     error,
     is_number,
 )
-from scripts_app.engine.actions import Param, ScriptError
+from scripts_app.engine.actions import Param
 from scripts_app.engine.context import CallContext
 from scripts_app.engine.graph import Node
 
@@ -161,10 +162,10 @@ def deadline_of(params: Mapping[str, Any], defaults: Mapping[str, Any]) -> float
         return MAX_DEADLINE
 
 
-def check_digit_params(node: Node, defaults: Mapping[str, Any]) -> list[ScriptError]:
+def check_digit_params(node: Node, defaults: Mapping[str, Any]) -> list[Problem]:
     """E051 limits, E052 terminator, E053 timeouts and retries; non-numbers are left to the generic checks."""
     params = node.params
-    errors: list[ScriptError] = []
+    errors: list[Problem] = []
 
     def number(name: str) -> float | None:
         value = params.get(name, defaults.get(name))

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
+from core.problems import Problem
 from scripts_app.actions._common import E_SHAPE, E_UNKNOWN_FIELD, ActionFailed, error
-from scripts_app.engine.actions import ScriptError
 from scripts_app.engine.context import CallContext
 from scripts_app.engine.graph import Node
 from scripts_app.sql.types import SqlError, SqlErrorKind, SqlResult
@@ -97,7 +97,7 @@ def mapping_value(value: Any) -> dict[str, str] | None:
     return dict(value)
 
 
-def check_mapping(node: Node, fields: Mapping[str, str]) -> list[ScriptError]:
+def check_mapping(node: Node, fields: Mapping[str, str]) -> list[Problem]:
     value = node.params.get("mapping")
     if value in (None, "", {}):
         return []

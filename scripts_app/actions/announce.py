@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from core.problems import Problem
 from scripts_app.actions._common import E_ANNOUNCE_EMPTY, ActionFailed, as_field, as_prompts, error
-from scripts_app.engine.actions import Action, Param, ScriptError, ValidationEnv, register
+from scripts_app.engine.actions import Action, Param, ValidationEnv, register
 from scripts_app.engine.context import CallContext
 from scripts_app.engine.graph import Node
 from scripts_app.engine.ports import SAY_FORMATS
@@ -49,7 +50,7 @@ class Announce(Action):
     fixed_exits = ("next",)
     interacts = True
 
-    def check(self, node: Node, env: ValidationEnv) -> list[ScriptError]:
+    def check(self, node: Node, env: ValidationEnv) -> list[Problem]:
         if not node.params.get("prompts") and not node.params.get("field"):
             return [
                 error(

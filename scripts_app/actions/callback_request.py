@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from core.problems import Problem
 from scripts_app.actions._common import ActionFailed, as_prompts
 from scripts_app.actions._digits import (
     INVALID,
@@ -18,7 +19,7 @@ from scripts_app.actions._digits import (
     deadline_of,
     digit_params,
 )
-from scripts_app.engine.actions import Action, Param, ScriptError, ValidationEnv, register
+from scripts_app.engine.actions import Action, Param, ValidationEnv, register
 from scripts_app.engine.context import CallContext
 from scripts_app.engine.graph import Node
 
@@ -59,7 +60,7 @@ class CallbackRequest(Action):
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
 
-    def check(self, node: Node, env: ValidationEnv) -> list[ScriptError]:
+    def check(self, node: Node, env: ValidationEnv) -> list[Problem]:
         return check_digit_params(node, self.defaults)
 
     def deadline(self, params: Mapping[str, Any]) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from core.problems import Problem
 from scripts_app.actions import _values
 from scripts_app.actions._common import (
     E_EXPRESSION,
@@ -17,7 +18,7 @@ from scripts_app.actions._common import (
     references,
     unknown_references,
 )
-from scripts_app.engine.actions import Action, Param, ScriptError, ValidationEnv, register
+from scripts_app.engine.actions import Action, Param, ValidationEnv, register
 from scripts_app.engine.context import CallContext
 from scripts_app.engine.graph import Node
 from scripts_app.engine.ports import LANGUAGES
@@ -52,7 +53,7 @@ class ChangeProfile(Action):
     )
     fixed_exits = ("next",)
 
-    def check(self, node: Node, env: ValidationEnv) -> list[ScriptError]:
+    def check(self, node: Node, env: ValidationEnv) -> list[Problem]:
         assignments = node.params.get("assignments")
         if assignments is None:
             return []  # required: the generic checks say so
@@ -65,7 +66,7 @@ class ChangeProfile(Action):
                     "assignments",
                 )
             ]
-        errors: list[ScriptError] = []
+        errors: list[Problem] = []
         for index, assignment in enumerate(assignments):
             errors += _check_assignment(node, assignment, env.field_types, f"assignments[{index}]")
         return errors
@@ -102,7 +103,7 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _check_assignment(node: Node, assignment: Any, fields: Mapping[str, str], where: str) -> list[ScriptError]:
+def _check_assignment(node: Node, assignment: Any, fields: Mapping[str, str], where: str) -> list[Problem]:
     if (
         not isinstance(assignment, Mapping)
         or set(assignment) - {"field", "value"}
@@ -112,7 +113,7 @@ def _check_assignment(node: Node, assignment: Any, fields: Mapping[str, str], wh
         return [error(E_SHAPE, node, f"{where} must be an object {{field, value}} with a text value.", where)]
     field = assignment["field"]
     text = _text(assignment.get("value", ""))
-    errors: list[ScriptError] = []
+    errors: list[Problem] = []
     data_type = fields.get(field)
     if data_type is None:
         errors.append(

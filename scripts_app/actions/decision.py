@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from core.problems import Problem
 from scripts_app.actions import _values
 from scripts_app.actions._common import (
     E_CASE_NAME,
@@ -20,7 +21,7 @@ from scripts_app.actions._common import (
     references,
     unknown_references,
 )
-from scripts_app.engine.actions import FAILURE, Action, Param, ScriptError, ValidationEnv, register
+from scripts_app.engine.actions import FAILURE, Action, Param, ValidationEnv, register
 from scripts_app.engine.context import CallContext
 from scripts_app.engine.graph import Node
 
@@ -67,7 +68,7 @@ class Decision(Action):
         names = [c.get("name") for c in cases if isinstance(c, Mapping)] if isinstance(cases, list) else []
         return (*dict.fromkeys(n for n in names if isinstance(n, str) and n and n not in RESERVED_CASE_NAMES), DEFAULT)
 
-    def check(self, node: Node, env: ValidationEnv) -> list[ScriptError]:
+    def check(self, node: Node, env: ValidationEnv) -> list[Problem]:
         params = node.params
         has_conditions, has_cases = "conditions" in params, "cases" in params
         if has_conditions == has_cases:
@@ -87,7 +88,7 @@ class Decision(Action):
         cases = params["cases"]
         if not isinstance(cases, list) or not cases:
             return [error(E_SHAPE, node, "'cases' must be a non-empty list of {name, conditions, combine}.", "cases")]
-        errors: list[ScriptError] = []
+        errors: list[Problem] = []
         seen: set[str] = set()
         for index, case in enumerate(cases):
             where = f"cases[{index}]"
@@ -160,13 +161,13 @@ def _as_list(value: Any, name: str) -> list[Any]:
     return value
 
 
-def _check_combine(node: Node, combine: Any, where: str) -> list[ScriptError]:
+def _check_combine(node: Node, combine: Any, where: str) -> list[Problem]:
     if isinstance(combine, str) and combine in COMBINE:
         return []
     return [error(E_SHAPE, node, f"'{where}' must be 'all' (AND) or 'any' (OR).", where)]
 
 
-def _check_conditions(node: Node, conditions: Any, env: ValidationEnv, where: str) -> list[ScriptError]:
+def _check_conditions(node: Node, conditions: Any, env: ValidationEnv, where: str) -> list[Problem]:
     if not isinstance(conditions, list) or not conditions:
         return [
             error(
@@ -177,13 +178,13 @@ def _check_conditions(node: Node, conditions: Any, env: ValidationEnv, where: st
                 where,
             )
         ]
-    errors: list[ScriptError] = []
+    errors: list[Problem] = []
     for index, condition in enumerate(conditions):
         errors += _check_condition(node, condition, env, f"{where}[{index}]")
     return errors
 
 
-def _check_condition(node: Node, condition: Any, env: ValidationEnv, where: str) -> list[ScriptError]:
+def _check_condition(node: Node, condition: Any, env: ValidationEnv, where: str) -> list[Problem]:
     if (
         not isinstance(condition, Mapping)
         or set(condition) - {"field", "op", "value"}
@@ -191,7 +192,7 @@ def _check_condition(node: Node, condition: Any, env: ValidationEnv, where: str)
     ):
         return [error(E_SHAPE, node, f"{where} must be an object {{field, op, value}}.", where)]
     field, raw_op, value = condition["field"], condition.get("op"), condition.get("value")
-    errors: list[ScriptError] = []
+    errors: list[Problem] = []
     data_type = env.field_types.get(field)
     if data_type is None:
         errors.append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from core.problems import Problem
 from scripts_app.actions._common import DTMF, E_CHOICES, ActionFailed, as_float, as_int, as_prompts, error
 from scripts_app.actions._digits import (
     INVALID,
@@ -14,7 +15,7 @@ from scripts_app.actions._digits import (
     check_digit_params,
     collect_key,
 )
-from scripts_app.engine.actions import Action, Param, ScriptError, ValidationEnv, register
+from scripts_app.engine.actions import Action, Param, ValidationEnv, register
 from scripts_app.engine.context import CallContext
 from scripts_app.engine.graph import Node
 
@@ -54,7 +55,7 @@ class Menu(Action):
     def exits(self, params: Mapping[str, Any]) -> tuple[str, ...]:
         return menu_keys(params.get("choices")) + self.fixed_exits
 
-    def check(self, node: Node, env: ValidationEnv) -> list[ScriptError]:
+    def check(self, node: Node, env: ValidationEnv) -> list[Problem]:
         errors = check_digit_params(node, {"timeout": 5.0, "retries": 2})
         choices = node.params.get("choices")
         if choices is None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from core.problems import Problem
 from scripts_app.actions._common import E_TIMING, as_float, error, is_number
-from scripts_app.engine.actions import Action, Param, ScriptError, ValidationEnv, register
+from scripts_app.engine.actions import Action, Param, ValidationEnv, register
 from scripts_app.engine.context import CallContext
 from scripts_app.engine.graph import Node
 
@@ -20,7 +21,7 @@ class MusicOnHold(Action):
     fixed_exits = ("next",)
     interacts = True
 
-    def check(self, node: Node, env: ValidationEnv) -> list[ScriptError]:
+    def check(self, node: Node, env: ValidationEnv) -> list[Problem]:
         return check_seconds(node)
 
     def deadline(self, params: Mapping[str, Any]) -> float:
@@ -36,7 +37,7 @@ class MusicOnHold(Action):
         return "next"
 
 
-def check_seconds(node: Node) -> list[ScriptError]:
+def check_seconds(node: Node) -> list[Problem]:
     value = node.params.get("seconds")
     if value is None or not is_number(value) or float(value) > 0:
         return []  # missing or not a number: the generic parameter checks say so

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from core.problems import Problem
 from scripts_app.actions._common import E_SELECT_ONLY, error
 from scripts_app.actions._sql import (
     NO_ROWS,
@@ -17,7 +18,7 @@ from scripts_app.actions._sql import (
     run_statement,
     statement_text,
 )
-from scripts_app.engine.actions import Action, Param, ScriptError, ValidationEnv, register
+from scripts_app.engine.actions import Action, Param, ValidationEnv, register
 from scripts_app.engine.context import CallContext
 from scripts_app.engine.graph import Node
 
@@ -52,7 +53,7 @@ class QueryDatabase(Action):
     #: the generic validator checks the statement as SELECT-only (sql.E002 as scripts.E013)
     select_only: ClassVar[bool] = True
 
-    def check(self, node: Node, env: ValidationEnv) -> list[ScriptError]:
+    def check(self, node: Node, env: ValidationEnv) -> list[Problem]:
         errors = check_mapping(node, env.field_types)
         statement = node.params.get("statement")
         if env.check_sql is not None or not isinstance(statement, str) or not statement.strip():

@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.problems import Problem
 from scripts_app.actions._common import E_HOLIDAY, E_HOURS, E_SHAPE, E_TIME_ZONE, ActionFailed, error
-from scripts_app.engine.actions import Action, Param, ScriptError, ValidationEnv, register
+from scripts_app.engine.actions import Action, Param, ValidationEnv, register
 from scripts_app.engine.context import CallContext
 from scripts_app.engine.graph import Node
 
@@ -100,8 +101,8 @@ class Schedule(Action):
     )
     fixed_exits = (OPEN, CLOSED, HOLIDAY)
 
-    def check(self, node: Node, env: ValidationEnv) -> list[ScriptError]:
-        errors: list[ScriptError] = []
+    def check(self, node: Node, env: ValidationEnv) -> list[Problem]:
+        errors: list[Problem] = []
         zone = node.params.get("time_zone", "UTC")
         try:
             _zone(zone)
@@ -168,7 +169,7 @@ def _is_open(hours: Any, local: datetime) -> bool:
     return False
 
 
-def _check_hours(node: Node, hours: Any) -> list[ScriptError]:
+def _check_hours(node: Node, hours: Any) -> list[Problem]:
     if not isinstance(hours, Mapping):
         return [
             error(
@@ -178,7 +179,7 @@ def _check_hours(node: Node, hours: Any) -> list[ScriptError]:
                 "hours",
             )
         ]
-    errors: list[ScriptError] = []
+    errors: list[Problem] = []
     seen: dict[int, str] = {}
     for day, ranges in hours.items():
         index = weekday_index(day)

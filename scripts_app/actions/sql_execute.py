@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from core.problems import Problem
 from scripts_app.actions._common import as_bool
 from scripts_app.actions._sql import (
     NO_ROWS,
@@ -17,7 +18,7 @@ from scripts_app.actions._sql import (
     run_statement,
     statement_text,
 )
-from scripts_app.engine.actions import Action, Param, ScriptError, ValidationEnv, register
+from scripts_app.engine.actions import Action, Param, ValidationEnv, register
 from scripts_app.engine.context import CallContext
 from scripts_app.engine.graph import Node
 
@@ -58,7 +59,7 @@ class SqlExecute(Action):
     )
     fixed_exits = (SUCCESS, NO_ROWS, TIMEOUT)
 
-    def check(self, node: Node, env: ValidationEnv) -> list[ScriptError]:
+    def check(self, node: Node, env: ValidationEnv) -> list[Problem]:
         return check_mapping(node, env.field_types)
 
     def deadline(self, params: Mapping[str, Any]) -> float:

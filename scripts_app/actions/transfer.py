@@ -6,8 +6,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from core.problems import Problem
 from scripts_app.actions._common import E_TARGET, ActionFailed, error, interpolate, references, unknown_references
-from scripts_app.engine.actions import Action, Param, ScriptError, ValidationEnv, register
+from scripts_app.engine.actions import Action, Param, ValidationEnv, register
 from scripts_app.engine.context import CallContext
 from scripts_app.engine.graph import Node
 
@@ -44,7 +45,7 @@ class Transfer(Action):
     )
     fixed_exits = (TRANSFERRED,)
 
-    def check(self, node: Node, env: ValidationEnv) -> list[ScriptError]:
+    def check(self, node: Node, env: ValidationEnv) -> list[Problem]:
         kind, target = node.params.get("kind", "extension"), node.params.get("target")
         if not isinstance(target, str) or kind not in KINDS:
             return []  # missing or wrong type: the generic checks say so

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from core.problems import Problem
 from scripts_app.actions._common import as_float
 from scripts_app.actions.music_on_hold import check_seconds, seconds_deadline
-from scripts_app.engine.actions import Action, Param, ScriptError, ValidationEnv, register
+from scripts_app.engine.actions import Action, Param, ValidationEnv, register
 from scripts_app.engine.context import CallContext
 from scripts_app.engine.graph import Node
 
@@ -21,7 +22,7 @@ class Wait(Action):
     fixed_exits = ("next",)
     interacts = True
 
-    def check(self, node: Node, env: ValidationEnv) -> list[ScriptError]:
+    def check(self, node: Node, env: ValidationEnv) -> list[Problem]:
         return check_seconds(node)
 
     def deadline(self, params: Mapping[str, Any]) -> float:

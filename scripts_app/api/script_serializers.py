@@ -3,19 +3,13 @@
 from django.core.validators import RegexValidator
 from rest_framework import serializers
 
+from core.api.serializers import ProblemSerializer
 from scripts_app.models import ScriptVersion
 
 GRAPH_HELP = (
     'The action graph: {"start": node id, "nodes": [{"id", "action", "params": {…}, "exits": {exit: node id '
     'or null}}], "apology_prompt": optional}.'
 )
-
-
-class ScriptErrorSerializer(serializers.Serializer):
-    id = serializers.CharField(help_text="Stable error id, e.g. scripts.E001.")
-    message = serializers.CharField(help_text="What is wrong and how to fix it.")
-    node = serializers.CharField(allow_null=True, help_text="The node concerned, if any.")
-    param = serializers.CharField(allow_null=True, help_text="The node's parameter concerned, if any.")
 
 
 class ScriptVersionSummarySerializer(serializers.ModelSerializer):
@@ -45,7 +39,7 @@ class ScriptValidateSerializer(serializers.Serializer):
 
 class ScriptValidationSerializer(serializers.Serializer):
     valid = serializers.BooleanField(help_text="True when there are no errors: the graph could be published.")
-    errors = ScriptErrorSerializer(many=True)
+    errors = ProblemSerializer(many=True)
 
 
 class ScriptPublishSerializer(serializers.Serializer):

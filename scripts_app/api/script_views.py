@@ -34,7 +34,7 @@ class ScriptActionsMixin:
         script: Script = self.get_object()
         graph = body.validated_data.get("graph", script.graph)
         errors = script_services.graph_errors(graph, name=script.name)
-        data = {"valid": not errors, "errors": [script_services.error_data(e) for e in errors]}
+        data = {"valid": not errors, "errors": [e.as_dict() for e in errors]}
         return Response(s.ScriptValidationSerializer(data).data)
 
     @extend_schema(request=s.ScriptPublishSerializer, responses={201: s.ScriptVersionSerializer})

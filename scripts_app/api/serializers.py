@@ -3,14 +3,14 @@
 from rest_framework import serializers
 
 from core.api.base import ServiceModelSerializer
-from scripts_app.api.script_serializers import ScriptErrorSerializer, ScriptVersionSummarySerializer
+from scripts_app.api.script_serializers import ProblemSerializer, ScriptVersionSummarySerializer
 from scripts_app.models import DatabaseConnection, Script
 
 
 class ScriptSerializer(ServiceModelSerializer):
     """A script's draft (saved even with validator errors, listed in `draft_errors`) and its version in force."""
 
-    draft_errors = ScriptErrorSerializer(
+    draft_errors = ProblemSerializer(
         many=True, read_only=True, help_text="What the validator finds in the draft; publishing needs none."
     )
     current_version = ScriptVersionSummarySerializer(

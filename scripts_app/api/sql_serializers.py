@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from core.api.serializers import ProblemSerializer
+
 
 class QueryRequestSerializer(serializers.Serializer):
     statement = serializers.CharField(trim_whitespace=False, help_text="SQL with %Field Name% tokens.")
@@ -20,13 +22,6 @@ class QueryRequestSerializer(serializers.Serializer):
     )
 
 
-class SqlIssueSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    message = serializers.CharField()
-    line = serializers.IntegerField(allow_null=True)
-    column = serializers.IntegerField(allow_null=True)
-
-
 class SqlErrorSerializer(serializers.Serializer):
     kind = serializers.CharField(
         help_text="validation, unknown_dsn, auth, connect, timeout, pool_timeout, lost_connection, syntax or database"
@@ -34,7 +29,7 @@ class SqlErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
     sqlstate = serializers.CharField()
     driver_message = serializers.CharField()
-    issues = SqlIssueSerializer(many=True)
+    issues = ProblemSerializer(many=True)
 
 
 class SqlResultSerializer(serializers.Serializer):

@@ -10,8 +10,8 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from core.problems import Problem
 from scripts_app.engine.graph import Node
-from scripts_app.sql.types import SqlIssue
 
 if TYPE_CHECKING:
     from scripts_app.engine.context import CallContext
@@ -48,20 +48,6 @@ class Param:
     choices: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ScriptError:
-    """A problem in a script graph: stable id (scripts.E0xx), a sentence saying how to fix it, and where."""
-
-    id: str
-    message: str
-    node: str | None = None
-    param: str | None = None
-
-    def __str__(self) -> str:
-        where = f" [{self.node}{'.' + self.param if self.param else ''}]" if self.node else ""
-        return f"{self.id}{where}: {self.message}"
-
-
 @dataclass
 class ValidationEnv:
     """What a graph may refer to; built from the database by the Django layer, or by hand in tests."""
@@ -75,7 +61,7 @@ class ValidationEnv:
     #: known prompt names; None: prompts are not checked
     prompts: Collection[str] | None = None
     #: (statement, database_type, select_only) -> SQL issues (scripts_app.sql.gateway.check_statement)
-    check_sql: Callable[[str, str, bool], list[SqlIssue]] | None = None
+    check_sql: Callable[[str, str, bool], list[Problem]] | None = None
 
 
 class Action:
@@ -91,7 +77,7 @@ class Action:
         """The exits a node with these parameters must wire (besides the optional "failure")."""
         return self.fixed_exits
 
-    def check(self, node: Node, env: ValidationEnv) -> list[ScriptError]:
+    def check(self, node: Node, env: ValidationEnv) -> list[Problem]:
         """Checks beyond the generic parameter checks (structured parameters, combinations)."""
         return []
 

@@ -1,4 +1,4 @@
-"""The script validator: every problem of a graph as a ScriptError with a stable id, never an exception.
+"""The script validator: every problem of a graph as a Problem with a stable id, never an exception.
 
 Like Django's system checks: a draft may be saved with its errors listed; publishing needs none.
 
@@ -29,7 +29,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from scripts_app.engine.actions import ACTIONS, FAILURE, Action, ScriptError, ValidationEnv, get_action
+from core.problems import Problem
+from scripts_app.engine.actions import ACTIONS, FAILURE, Action, ValidationEnv, get_action
 from scripts_app.engine.graph import Graph, GraphFormatError, Node, parse_graph
 from scripts_app.engine.validate_flow import busy_loops, script_refs, subscript_cycle
 from scripts_app.engine.validate_params import check_apology, check_params, closest
@@ -37,17 +38,17 @@ from scripts_app.engine.validate_params import check_apology, check_params, clos
 __all__ = ["validate_graph_json", "validate_script"]
 
 
-def validate_graph_json(data: Any, env: ValidationEnv, *, name: str = "") -> list[ScriptError]:
+def validate_graph_json(data: Any, env: ValidationEnv, *, name: str = "") -> list[Problem]:
     """The errors of a graph in its JSON form (decoded); malformed JSON gives one scripts.E001 with its path."""
     try:
         graph = parse_graph(data)
     except GraphFormatError as exc:
         where = f"at '{exc.path}'" if exc.path else "at the top level"
-        return [ScriptError("scripts.E001", f"The graph is malformed {where}: {exc.message}; fix that element.")]
+        return [Problem("scripts.E001", f"The graph is malformed {where}: {exc.message}; fix that element.")]
     return validate_script(graph, env, name=name)
 
 
-def validate_script(graph: Graph, env: ValidationEnv, *, name: str = "") -> list[ScriptError]:
+def validate_script(graph: Graph, env: ValidationEnv, *, name: str = "") -> list[Problem]:
     """Every problem of `graph`, ordered by node (graph-level errors first), then by id. Never raises.
 
     `name` is the script's own name: with it, Subscript cycles back to this script are found (E016).
@@ -55,7 +56,7 @@ def validate_script(graph: Graph, env: ValidationEnv, *, name: str = "") -> list
     try:
         errors = _validate(graph, env, name)
     except Exception as exc:  # a bug here must not turn a save into a server error
-        errors = [ScriptError("scripts.E001", f"The graph could not be checked ({exc!r}); fix its structure.")]
+        errors = [Problem("scripts.E001", f"The graph could not be checked ({exc!r}); fix its structure.")]
     order = {node_id: index for index, node_id in enumerate(graph.nodes)} if _is_mapping(graph) else {}
     return sorted(errors, key=lambda e: (-1 if e.node is None else order.get(e.node, len(order)), e.id))
 
@@ -64,11 +65,11 @@ def _is_mapping(graph: Graph) -> bool:
     return isinstance(getattr(graph, "nodes", None), Mapping)
 
 
-def _validate(graph: Graph, env: ValidationEnv, name: str) -> list[ScriptError]:
-    errors: list[ScriptError] = []
+def _validate(graph: Graph, env: ValidationEnv, name: str) -> list[Problem]:
+    errors: list[Problem] = []
     if graph.start not in graph.nodes:
         hint = closest(graph.start, graph.nodes, what="node")
-        errors.append(ScriptError("scripts.E002", f"The start node '{graph.start}' does not exist; {hint}."))
+        errors.append(Problem("scripts.E002", f"The start node '{graph.start}' does not exist; {hint}."))
     errors.extend(check_apology(graph.apology_prompt, env))
     actions: dict[str, Action] = {}
     for node in graph.nodes.values():
@@ -76,7 +77,7 @@ def _validate(graph: Graph, env: ValidationEnv, name: str) -> list[ScriptError]:
         errors.extend(_check_exit_targets(node, graph))
         if action is None:
             hint = closest(node.action, ACTIONS, what="action")
-            errors.append(ScriptError("scripts.E003", f"Unknown action '{node.action}'; {hint}.", node.id, None))
+            errors.append(Problem("scripts.E003", f"Unknown action '{node.action}'; {hint}.", node.id, None))
             continue
         actions[node.id] = action
         errors.extend(_check_node(node, action, env))
@@ -87,13 +88,13 @@ def _validate(graph: Graph, env: ValidationEnv, name: str) -> list[ScriptError]:
             f"The loop through {loop} never plays to or listens to the caller and would spin until the step budget; "
             "add an interacting action (Play Prompt, Get Digits, Menu, ...) to it or give it a way out."
         )
-        errors.append(ScriptError("scripts.E017", msg, node_ids[0], None))
+        errors.append(Problem("scripts.E017", msg, node_ids[0], None))
     if name:
         errors.extend(_subscript_cycles(graph, actions, env, name))
     return errors
 
 
-def _check_node(node: Node, action: Action, env: ValidationEnv) -> list[ScriptError]:
+def _check_node(node: Node, action: Action, env: ValidationEnv) -> list[Problem]:
     errors = check_params(node, action, env)
     try:
         declared = tuple(action.exits(node.params))
@@ -104,12 +105,12 @@ def _check_node(node: Node, action: Action, env: ValidationEnv) -> list[ScriptEr
         for exit_name in declared:
             if exit_name not in node.exits:
                 msg = f"Exit '{exit_name}' of '{action.name}' is not wired; connect it to a node, or to null to end."
-                errors.append(ScriptError("scripts.E007", msg, node.id, exit_name))
+                errors.append(Problem("scripts.E007", msg, node.id, exit_name))
         for exit_name in node.exits:
             if exit_name != FAILURE and exit_name not in declared:
                 known = ", ".join([*declared, FAILURE])
                 msg = f"Action '{action.name}' has no exit '{exit_name}'; remove it (its exits: {known})."
-                errors.append(ScriptError("scripts.E009", msg, node.id, exit_name))
+                errors.append(Problem("scripts.E009", msg, node.id, exit_name))
     try:
         errors.extend(action.check(node, env))
     except Exception as exc:
@@ -117,14 +118,14 @@ def _check_node(node: Node, action: Action, env: ValidationEnv) -> list[ScriptEr
     return errors
 
 
-def _uncheckable(node: Node, action: Action, what: str, exc: Exception) -> ScriptError:
+def _uncheckable(node: Node, action: Action, what: str, exc: Exception) -> Problem:
     msg = f"Action '{action.name}' could not check this node ({what}: {exc!r}); correct its parameters."
-    return ScriptError("scripts.E019", msg, node.id, None)
+    return Problem("scripts.E019", msg, node.id, None)
 
 
-def _check_exit_targets(node: Node, graph: Graph) -> list[ScriptError]:
+def _check_exit_targets(node: Node, graph: Graph) -> list[Problem]:
     return [
-        ScriptError(
+        Problem(
             "scripts.E008",
             f"Exit '{exit_name}' leads to node '{target}', which does not exist; "
             f"{closest(target, graph.nodes, what='node')}.",
@@ -136,7 +137,7 @@ def _check_exit_targets(node: Node, graph: Graph) -> list[ScriptError]:
     ]
 
 
-def _unreachable(graph: Graph) -> list[ScriptError]:
+def _unreachable(graph: Graph) -> list[Problem]:
     if graph.start not in graph.nodes:
         return []  # E002 already; every node would be "unreachable"
     seen = {graph.start}
@@ -147,7 +148,7 @@ def _unreachable(graph: Graph) -> list[ScriptError]:
                 seen.add(target)
                 pending.append(target)
     return [
-        ScriptError(
+        Problem(
             "scripts.E010",
             f"No path from the start reaches node '{node_id}'; wire an exit to it or delete it.",
             node_id,
@@ -158,7 +159,7 @@ def _unreachable(graph: Graph) -> list[ScriptError]:
     ]
 
 
-def _subscript_cycles(graph: Graph, actions: Mapping[str, Action], env: ValidationEnv, name: str) -> list[ScriptError]:
+def _subscript_cycles(graph: Graph, actions: Mapping[str, Action], env: ValidationEnv, name: str) -> list[Problem]:
     errors = []
     for node_id, param, called in script_refs(graph, actions):
         path = subscript_cycle(name, called, env.scripts)
@@ -167,5 +168,5 @@ def _subscript_cycles(graph: Graph, actions: Mapping[str, Action], env: Validati
                 f"Subscript cycle {' → '.join(path)}: the script would call itself until the depth limit; "
                 "break the cycle."
             )
-            errors.append(ScriptError("scripts.E016", msg, node_id, param))
+            errors.append(Problem("scripts.E016", msg, node_id, param))
     return errors

@@ -11,7 +11,8 @@ import re
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from scripts_app.engine.actions import Action, Param, ScriptError, ValidationEnv
+from core.problems import Problem
+from scripts_app.engine.actions import Action, Param, ValidationEnv
 from scripts_app.engine.graph import Node
 
 DTMF = frozenset("0123456789*#")
@@ -37,9 +38,9 @@ def closest(value: object, names: Iterable[str], *, what: str) -> str:
     return f"use a {what} that exists"
 
 
-def check_params(node: Node, action: Action, env: ValidationEnv) -> list[ScriptError]:
+def check_params(node: Node, action: Action, env: ValidationEnv) -> list[Problem]:
     """E004 missing, E005 unknown, E006 wrong kind, then the references (E011-E015, E018, E013)."""
-    errors: list[ScriptError] = []
+    errors: list[Problem] = []
     declared = {p.name: p for p in action.params}
     for param in action.params:
         if param.required and node.params.get(param.name) is None:
@@ -125,7 +126,7 @@ def _is_number(value: Any) -> bool:
     return False
 
 
-def _check_reference(node: Node, action: Action, param: Param, value: Any, env: ValidationEnv) -> list[ScriptError]:
+def _check_reference(node: Node, action: Action, param: Param, value: Any, env: ValidationEnv) -> list[Problem]:
     name = param.name
     kind = param.kind
     if kind == "field" and value not in env.field_types:
@@ -147,7 +148,7 @@ def _check_reference(node: Node, action: Action, param: Param, value: Any, env: 
     return []
 
 
-def _check_prompts(node: Node, param: str | None, values: list[str], prompts: Collection[str]) -> list[ScriptError]:
+def _check_prompts(node: Node, param: str | None, values: list[str], prompts: Collection[str]) -> list[Problem]:
     return [
         _error(
             "scripts.E018",
@@ -160,18 +161,18 @@ def _check_prompts(node: Node, param: str | None, values: list[str], prompts: Co
     ]
 
 
-def check_apology(apology: str | None, env: ValidationEnv) -> list[ScriptError]:
+def check_apology(apology: str | None, env: ValidationEnv) -> list[Problem]:
     if apology is None or env.prompts is None or apology in env.prompts:
         return []
     hint = _or(suggest(apology, env.prompts))
-    return [ScriptError("scripts.E018", f"No apology prompt '{apology}'; upload it{hint}.", None, "apology_prompt")]
+    return [Problem("scripts.E018", f"No apology prompt '{apology}'; upload it{hint}.", None, "apology_prompt")]
 
 
 def _or(hint: str) -> str:
     return f" or {hint}" if hint else ""
 
 
-def _check_sql(node: Node, action: Action, name: str, statement: str, env: ValidationEnv) -> list[ScriptError]:
+def _check_sql(node: Node, action: Action, name: str, statement: str, env: ValidationEnv) -> list[Problem]:
     if env.check_sql is None:
         return []
     connection = node.params.get("connection")
@@ -183,10 +184,17 @@ def _check_sql(node: Node, action: Action, name: str, statement: str, env: Valid
     except Exception as exc:  # a checker that breaks must not break validation
         return [_error("scripts.E013", node, name, f"The SQL statement could not be checked ({exc}); simplify it.")]
     return [
-        _error("scripts.E013", node, name, f"Invalid SQL statement: {str(issue).rstrip('.')}; correct the statement.")
+        Problem(
+            "scripts.E013",
+            f"Invalid SQL statement: {str(issue).rstrip('.')}; correct the statement.",
+            node.id,
+            name,
+            line=issue.line,
+            column=issue.column,
+        )
         for issue in issues
     ]
 
 
-def _error(error_id: str, node: Node, param: str | None, message: str) -> ScriptError:
-    return ScriptError(error_id, message, node.id, param)
+def _error(error_id: str, node: Node, param: str | None, message: str) -> Problem:
+    return Problem(error_id, message, node.id, param)

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from django.db.models import F
 
-from acd.models import Service
 from calls.models import CallProfileField
+from core.problems import Problem
 from scripts_app.engine.actions import ValidationEnv
 from scripts_app.engine.graph import Graph, GraphFormatError
 from scripts_app.models import DatabaseConnection, ScriptVersion
+from scripts_app.runtime.config_port import configuration
 from scripts_app.runtime.loader import version_graph
 from scripts_app.sql import gateway
-from scripts_app.sql.types import SqlIssue
 
 
-def check_sql(statement: str, database_type: str, select_only: bool) -> list[SqlIssue]:
+def check_sql(statement: str, database_type: str, select_only: bool) -> list[Problem]:
     """`gateway.check_statement` in the validator's calling convention (statement, database_type, select_only)."""
     return gateway.check_statement(statement, database_type=database_type, select_only=select_only)
 
@@ -39,7 +39,7 @@ def build_validation_env() -> ValidationEnv:
     return ValidationEnv(
         field_types=dict(CallProfileField.objects.values_list("name", "data_type")),
         connections=dict(DatabaseConnection.objects.values_list("name", "database_type")),
-        services=frozenset(Service.objects.values_list("name", flat=True)),
+        services=configuration.service_names(),
         scripts=published_graphs(),
         prompts=None,
         check_sql=check_sql,

@@ -13,15 +13,14 @@ from typing import Any
 
 from django.utils import timezone
 
-from acd.models import Service
 from calls.models import CallProfileField
 from calls.profile import new_call_profile
 from calls.selectors import system_settings
-from routing.models import DNIS, IRN
 from scripts_app.engine.context import CallContext
 from scripts_app.engine.graph import parse_graph
 from scripts_app.engine.interpreter import run_script
 from scripts_app.models import Script
+from scripts_app.runtime.config_port import configuration
 from scripts_app.runtime.console import ConsoleMedia, SimulatedAcd
 from scripts_app.runtime.loader import PublishedScriptLoader
 from scripts_app.runtime.sql_port import GatewaySqlPort
@@ -46,8 +45,7 @@ def simulate_script(
         raise NotPublished(f"Script '{script.name}' has no published version: publish it first.")
     graph = parse_graph(version.graph)
     field_types = dict(CallProfileField.objects.values_list("name", "data_type"))
-    irn = IRN.objects.select_related("fallback_service").filter(number=dnis).first() if dnis else None
-    dnis_name = DNIS.objects.filter(number=dnis).values_list("name", flat=True).first() if dnis else ""
+    dnis_name = configuration.dnis_name(dnis) if dnis else ""
     call_id = uuid.uuid4().hex
     profile = new_call_profile(
         field_names=field_types,
@@ -67,10 +65,10 @@ def simulate_script(
         profile=profile,
         media=media,
         sql=GatewaySqlPort(),
-        acd=SimulatedAcd(lambda: set(Service.objects.values_list("name", flat=True)), media),
+        acd=SimulatedAcd(lambda: set(configuration.service_names()), media),
         field_types=field_types,
         scripts=PublishedScriptLoader(),
-        fallback_service=irn.fallback_service.name if irn and irn.fallback_service else None,
+        fallback_service=configuration.fallback_service(dnis) if dnis else None,
     )
     outcome = asyncio.run(run_script(graph, call, name=script.name))
     return {

@@ -18,8 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from core.problems import Problem
 from core.services import ConfigService, register, service_for
-from scripts_app.engine.actions import ScriptError
 from scripts_app.engine.validate import validate_graph_json
 from scripts_app.models import Script, ScriptVersion
 from scripts_app.models.script import graph_format_error
@@ -29,11 +29,7 @@ from scripts_app.runtime.env import build_validation_env
 EXPORT_KEYS = ("name", "description", "parameters", "graph")
 
 
-def error_data(error: ScriptError) -> dict[str, Any]:
-    return {"id": error.id, "message": error.message, "node": error.node, "param": error.param}
-
-
-def graph_errors(graph: Any, *, name: str = "") -> list[ScriptError]:
+def graph_errors(graph: Any, *, name: str = "") -> list[Problem]:
     """The validator's findings on `graph` (decoded JSON) in today's configuration.
 
     Raises ValidationError on "graph" (path and message) when the JSON is not a well-formed graph.
@@ -45,7 +41,7 @@ def graph_errors(graph: Any, *, name: str = "") -> list[ScriptError]:
     return validate_graph_json(graph, build_validation_env(), name=name)
 
 
-def _refused(errors: list[ScriptError], prefix: str = "") -> ValidationError:
+def _refused(errors: list[Problem], prefix: str = "") -> ValidationError:
     return ValidationError({"graph": [f"{prefix}{error}" for error in errors]})
 
 
@@ -57,7 +53,7 @@ class ScriptService(ConfigService[Script]):
 
     def prepare(self, instance: Script, data: dict[str, Any], *, creating: bool) -> None:
         if graph_format_error(instance.graph) is None:
-            instance.draft_errors = [error_data(e) for e in graph_errors(instance.graph, name=instance.name)]
+            instance.draft_errors = [e.as_dict() for e in graph_errors(instance.graph, name=instance.name)]
         # else: full_clean() reports the malformed graph beside the other field errors
 
 
@@ -94,7 +90,7 @@ def script_publish(*, script: Script, user: Any = None, comment: str = "") -> Sc
     with transaction.atomic():
         locked = Script.objects.select_for_update().get(pk=script.pk)
         errors = graph_errors(locked.graph, name=locked.name)
-        locked.draft_errors = [error_data(e) for e in errors]
+        locked.draft_errors = [e.as_dict() for e in errors]
         locked.save(update_fields=["draft_errors"])
         version = None if errors else _freeze(locked, graph=locked.graph, user=user, comment=comment)
     script.draft_errors = locked.draft_errors

@@ -12,10 +12,11 @@ from functools import lru_cache
 from typing import Any
 
 from calls.models import CallProfileField
+from core.problems import Problem
 from scripts_app.models import DatabaseConnection
 from scripts_app.sql import executor, script, template, validate
 from scripts_app.sql.connect import ConnectionSettings, settings_for
-from scripts_app.sql.types import BoundStatement, Dialect, SqlError, SqlErrorKind, SqlIssue, SqlResult
+from scripts_app.sql.types import BoundStatement, Dialect, SqlError, SqlErrorKind, SqlResult
 
 # Every statement needs the profile field types and the connection's settings: cache them per process.
 # Saves in this process clear the cache at once (signals); other processes (workers, other hosts) see a
@@ -77,7 +78,7 @@ def connection_settings(connection: DatabaseConnection | int) -> ConnectionSetti
 
 def check_statement(
     statement: str, *, database_type: str, select_only: bool = False, single: bool = False
-) -> list[SqlIssue]:
+) -> list[Problem]:
     """What is wrong with `statement` for a connection of `database_type` (empty when nothing)."""
     return list(_issues(statement, Dialect.for_database_type(database_type), select_only, single, _fields_key()))
 
@@ -89,7 +90,7 @@ def _fields_key() -> frozenset[str]:
 @lru_cache(maxsize=512)
 def _issues(
     statement: str, dialect: Dialect, select_only: bool, single: bool, fields: frozenset[str]
-) -> tuple[SqlIssue, ...]:
+) -> tuple[Problem, ...]:
     # Scripts call the same few statements for every caller: parse each once per process.
     return tuple(
         validate.validate_statement(

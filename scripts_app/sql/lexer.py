@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypedDict
 
 
 class Kind(StrEnum):
@@ -120,6 +121,17 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of `offset` in `text`."""
     line_start = text.rfind("\n", 0, offset) + 1
     return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+class Position(TypedDict):
+    line: int
+    column: int
+
+
+def position_of(text: str, offset: int) -> Position:
+    """`line` and `column` of `offset` in `text`, as a Problem's keyword arguments."""
+    line, column = line_col(text, offset)
+    return {"line": line, "column": column}
 
 
 # A statement starts at one of these words at the start of a line (or after `;`), except where the word

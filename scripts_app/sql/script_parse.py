@@ -10,9 +10,9 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from scripts_app.sql.lexer import Kind, code_view, first_word, line_col, segments, statement_spans, string_value
+from core.problems import Problem
+from scripts_app.sql.lexer import Kind, code_view, first_word, position_of, segments, statement_spans, string_value
 from scripts_app.sql.template import Token, tokens
-from scripts_app.sql.types import SqlIssue
 
 _NAME = r"@[A-Za-z_#$][\w#$]*"
 _VARIABLE = re.compile(r"@?" + _NAME)  # @@ROWCOUNT is matched too, to be refused by name
@@ -118,7 +118,7 @@ def is_script(statement: str, *, backslash_escapes: bool = False) -> bool:
 
 def check_script(
     statement: str, field_names: Collection[str], *, backslash_escapes: bool = False
-) -> tuple[ScriptPlan, list[SqlIssue]]:
+) -> tuple[ScriptPlan, list[Problem]]:
     """The plan and its script problems: sql.E008 (variables), sql.E009 (what ccweb cannot run)."""
     parser = _Parser(statement, field_names, backslash_escapes)
     for start, end in statement_spans(statement, backslash_escapes=backslash_escapes):
@@ -138,10 +138,10 @@ class _Parser:
         self.code = "".join(code)
         self.variables: dict[str, Variable] = {}
         self.steps: list[Step] = []
-        self.issues: list[SqlIssue] = []
+        self.issues: list[Problem] = []
 
     def issue(self, id_: str, message: str, offset: int) -> None:
-        self.issues.append(SqlIssue(id_, message, *line_col(self.text, offset)))
+        self.issues.append(Problem(id_, message, **position_of(self.text, offset)))
 
     def statement(self, start: int, end: int) -> None:
         word, _ = first_word(self.code, start)

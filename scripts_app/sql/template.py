@@ -14,8 +14,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from scripts_app.sql.lexer import Kind, line_col, segments, string_value
-from scripts_app.sql.types import BoundStatement, SqlError, SqlErrorKind, SqlIssue
+from core.problems import Problem
+from scripts_app.sql.lexer import Kind, line_col, position_of, segments, string_value
+from scripts_app.sql.types import BoundStatement, SqlError, SqlErrorKind
 
 # Outside strings `%` is also the modulo operator, so `%…%` is only taken for a field when its name is
 # a known field or reads like one (words separated by single spaces, starting with a letter).
@@ -52,7 +53,7 @@ def tokens(statement: str, field_names: Collection[str] = (), *, backslash_escap
     return _scan(statement, field_names, backslash_escapes).tokens
 
 
-def token_issues(statement: str, field_names: Collection[str], *, backslash_escapes: bool = False) -> list[SqlIssue]:
+def token_issues(statement: str, field_names: Collection[str], *, backslash_escapes: bool = False) -> list[Problem]:
     """sql.E003 unknown field, sql.E006 unclosed `%Field`, sql.E007 a `?` written in the statement."""
     scan = _scan(statement, field_names, backslash_escapes)
     return _issues(statement, scan, field_names)
@@ -147,32 +148,32 @@ def _field_prefix(rest: str, known: Collection[str]) -> str:
     return best
 
 
-def _issues(statement: str, scan: _Scan, field_names: Collection[str]) -> list[SqlIssue]:
-    issues: list[SqlIssue] = []
+def _issues(statement: str, scan: _Scan, field_names: Collection[str]) -> list[Problem]:
+    issues: list[Problem] = []
     for token in scan.tokens:
         if token.name not in field_names:
             issues.append(unknown_field_issue(token.name, field_names, token.line, token.column))
     for offset, field in scan.unclosed:
         issues.append(
-            SqlIssue(
+            Problem(
                 "sql.E006",
                 f"Unclosed %…% token: '%{field}' has no closing '%'. Write %{field}% to use the call profile field.",
-                *line_col(statement, offset),
+                **position_of(statement, offset),
             )
         )
     for offset in scan.markers:
         issues.append(
-            SqlIssue(
+            Problem(
                 "sql.E007",
                 "A '?' marker is written in the statement; ccweb binds values only from call profile fields. "
                 "Write the value itself or a %Field Name% token instead of '?'.",
-                *line_col(statement, offset),
+                **position_of(statement, offset),
             )
         )
     return sorted(issues, key=lambda issue: (issue.line or 0, issue.column or 0))
 
 
-def unknown_field_issue(name: str, field_names: Collection[str], line: int, column: int) -> SqlIssue:
+def unknown_field_issue(name: str, field_names: Collection[str], line: int, column: int) -> Problem:
     """sql.E003 naming the closest fields (compared ignoring case, as people misremember case)."""
     by_lower: dict[str, str] = {}
     for field_name in field_names:
@@ -183,16 +184,16 @@ def unknown_field_issue(name: str, field_names: Collection[str], line: int, colu
         hint = f"Did you mean {quoted}? Field names are case-sensitive."
     else:
         hint = "No call profile field has a similar name."
-    return SqlIssue(
+    return Problem(
         "sql.E003",
         f"Unknown call profile field '%{name}%'. {hint} Fix the name, or add the field under "
         "System Parameters > Routing Preferences > Call Profiles.",
-        line,
-        column,
+        line=line,
+        column=column,
     )
 
 
-def validation_error(issues: list[SqlIssue]) -> SqlError:
+def validation_error(issues: list[Problem]) -> SqlError:
     message = " ".join(str(issue) for issue in issues)
     return SqlError(kind=SqlErrorKind.VALIDATION, message=message, issues=list(issues))
 
@@ -247,11 +248,11 @@ def convert_value(value: str | None, data_type: str) -> Any:
     raise ValueError(_DESCRIPTIONS[data_type])
 
 
-def value_issue(what: str, value: str | None, description: str) -> SqlIssue:
+def value_issue(what: str, value: str | None, description: str) -> Problem:
     """sql.E010: `what` ("Call profile field 'X'", "Variable @x") holds a value that is not `description`."""
     shown = value or ""
     shown = shown if len(shown) <= 40 else shown[:37] + "..."  # a 10 kB caller value would drown the message
-    return SqlIssue(
+    return Problem(
         "sql.E010",
         f"{what} holds '{shown}', which is not {description}. Store such a value in it, "
         "or change its data type to text.",

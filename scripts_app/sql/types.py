@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from core.problems import Problem
+
 
 class Dialect(StrEnum):
     """sqlglot dialect names, keyed from DatabaseConnection.database_type."""
@@ -26,20 +28,6 @@ class Dialect(StrEnum):
             "sqlite": cls.SQLITE,
             "oracle": cls.ORACLE,
         }.get(database_type, cls.GENERIC)
-
-
-@dataclass(frozen=True)
-class SqlIssue:
-    """A problem found when a statement is saved; `id` is stable (sql.E001 …), `message` says how to fix it."""
-
-    id: str
-    message: str
-    line: int | None = None
-    column: int | None = None
-
-    def __str__(self) -> str:
-        where = f" (line {self.line}, column {self.column})" if self.line is not None else ""
-        return f"{self.id}{where}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -71,7 +59,7 @@ class SqlError(Exception):
     message: str
     sqlstate: str = ""
     driver_message: str = ""
-    issues: list[SqlIssue] = field(default_factory=list)
+    issues: list[Problem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -85,7 +73,7 @@ class SqlError(Exception):
             "message": self.message,
             "sqlstate": self.sqlstate,
             "driver_message": self.driver_message,
-            "issues": [issue.__dict__ for issue in self.issues],
+            "issues": [issue.as_dict() for issue in self.issues],
         }
 
 

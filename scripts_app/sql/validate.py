@@ -15,10 +15,11 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError
 
-from scripts_app.sql.lexer import Kind, Segment, code_view, first_word, line_col, segments, statement_spans
+from core.problems import Problem
+from scripts_app.sql.lexer import Kind, Segment, code_view, first_word, position_of, segments, statement_spans
 from scripts_app.sql.script_parse import Assign, Execute, Query, SelectInto, check_script, is_script
 from scripts_app.sql.template import Token, token_issues, tokens
-from scripts_app.sql.types import Dialect, SqlIssue
+from scripts_app.sql.types import Dialect
 
 _LABELS = {
     Dialect.MYSQL: "MySQL",
@@ -42,7 +43,7 @@ def validate_statement(
     field_names: Collection[str],
     select_only: bool = False,
     single: bool = True,
-) -> list[SqlIssue]:
+) -> list[Problem]:
     """Every problem with `statement` for a connection of `dialect`; an empty list means it can be saved.
 
     `select_only`: the place accepts only SELECT (the guide: a statement that does not start with SELECT
@@ -54,7 +55,7 @@ def validate_statement(
     code = code_view(statement, segs)
     if not code.strip():
         example = "SELECT * FROM customers WHERE phone = %ANI%"
-        return [SqlIssue("sql.E005", f"The statement is empty. Write a SQL statement, e.g. {example}.")]
+        return [Problem("sql.E005", f"The statement is empty. Write a SQL statement, e.g. {example}.")]
     unclosed = next((seg for seg in segs if not seg.closed), None)
     if unclosed is not None:
         return [_unclosed_issue(statement, unclosed)]
@@ -65,12 +66,12 @@ def validate_statement(
     if script:
         if single:
             issues.append(
-                SqlIssue(
+                Problem(
                     "sql.E004",
                     "This is a script (DECLARE, SET @variable, SELECT @variable = …), which runs several "
                     "statements, but only one statement is allowed here. Write a single statement, or use the "
                     "script where several statements are accepted.",
-                    *line_col(statement, spans[0][0]),
+                    **position_of(statement, spans[0][0]),
                 )
             )
         plan, script_issues = check_script(statement, names, backslash_escapes=escapes)
@@ -81,11 +82,11 @@ def validate_statement(
         if single and len(spans) > 1:
             second = statement[spans[1][0] : spans[1][1]].split("\n")[0][:40]
             issues.append(
-                SqlIssue(
+                Problem(
                     "sql.E004",
                     f"Only one statement is allowed here, but a second one starts here ('{second}'). "
                     "Remove it, or run it in its own database action.",
-                    *line_col(statement, spans[1][0]),
+                    **position_of(statement, spans[1][0]),
                 )
             )
         found = tokens(statement, names, backslash_escapes=escapes)
@@ -110,14 +111,14 @@ def _masked(statement: str, start: int, end: int, found: list[Token]) -> Query:
     return Query("".join(text), (), tuple(range(start, end)))
 
 
-def _parse(statement: str, query: Query, dialect: Dialect, select_only: bool) -> list[SqlIssue]:
+def _parse(statement: str, query: Query, dialect: Dialect, select_only: bool) -> list[Problem]:
     read = dialect.value or None
     try:
         parsed = [e for e in sqlglot.parse(query.sql, read=read) if e is not None]
     except ParseError as exc:
         return [_syntax_issue(statement, query, exc, dialect)]
     except SqlglotError as exc:  # the tokenizer gives no position
-        return [SqlIssue("sql.E001", f"The statement cannot be read as SQL: {exc}. Check quotes and brackets.")]
+        return [Problem("sql.E001", f"The statement cannot be read as SQL: {exc}. Check quotes and brackets.")]
     issues = []
     for expression in parsed:
         if select_only and isinstance(expression, exp.Select) and expression.args.get("into"):
@@ -126,7 +127,7 @@ def _parse(statement: str, query: Query, dialect: Dialect, select_only: bool) ->
     return issues
 
 
-def _syntax_issue(statement: str, query: Query, exc: ParseError, dialect: Dialect) -> SqlIssue:
+def _syntax_issue(statement: str, query: Query, exc: ParseError, dialect: Dialect) -> Problem:
     error = exc.errors[0] if exc.errors else {}
     sql, highlight = query.sql, str(error.get("highlight") or "")
     lines = sql.split("\n")
@@ -151,7 +152,7 @@ def _syntax_issue(statement: str, query: Query, exc: ParseError, dialect: Dialec
             f"({_LABELS.get(dialect, 'SQL')} syntax)."
         )
     offset = query.offsets[index] if index < len(query.offsets) else (query.offsets[-1] if query.offsets else 0)
-    return SqlIssue("sql.E001", message, *line_col(statement, offset))
+    return Problem("sql.E001", message, **position_of(statement, offset))
 
 
 def _comma_join_without_where(sql: str, index: int, dialect: Dialect) -> int | None:
@@ -180,26 +181,26 @@ def _comma_join_without_where(sql: str, index: int, dialect: Dialect) -> int | N
     return None
 
 
-def _not_select(statement: str, offset: int, why: str) -> SqlIssue:
-    return SqlIssue(
+def _not_select(statement: str, offset: int, why: str) -> Problem:
+    return Problem(
         "sql.E002",
         f"Only a SELECT statement works here, and {why}. Write a SELECT, and do writes in a database action "
         "that accepts any statement.",
-        *line_col(statement, max(offset, 0)),
+        **position_of(statement, max(offset, 0)),
     )
 
 
-def _unclosed_issue(statement: str, seg: Segment) -> SqlIssue:
+def _unclosed_issue(statement: str, seg: Segment) -> Problem:
     opener = statement[seg.quote if seg.kind is Kind.STRING else seg.start]
     what = {Kind.STRING: "string", Kind.IDENTIFIER: "quoted name", Kind.COMMENT: "comment"}[seg.kind]
-    return SqlIssue(
+    return Problem(
         "sql.E001",
         f"The {what} that starts here is never closed: add the closing {_CLOSERS.get(opener, opener)} .",
-        *line_col(statement, seg.quote if seg.kind is Kind.STRING else seg.start),
+        **position_of(statement, seg.quote if seg.kind is Kind.STRING else seg.start),
     )
 
 
-def _embedded_fields(statement: str, segs: Sequence[Segment], names: frozenset[str]) -> list[SqlIssue]:
+def _embedded_fields(statement: str, segs: Sequence[Segment], names: frozenset[str]) -> list[Problem]:
     """sql.W001: '%ANI% suffix' or "%ANI%" keeps the text: only a string that is exactly '%ANI%' binds."""
     issues = []
     for seg in segs:
@@ -221,10 +222,11 @@ def _embedded_fields(statement: str, segs: Sequence[Segment], names: frozenset[s
                     fix = f"write '%{name}%' or %{name}% (single quotes) to use the field's value"
                     where = "inside double quotes, which quote a name"
                 issues.append(
-                    SqlIssue(
+                    Problem(
                         "sql.W001",
                         f"%{name}% {where} stays as text and is not replaced by the field's value: {fix}.",
-                        *line_col(statement, body_start + i),
+                        **position_of(statement, body_start + i),
+                        level="warning",
                     )
                 )
                 i = body.find("%", close + 1)
@@ -233,7 +235,7 @@ def _embedded_fields(statement: str, segs: Sequence[Segment], names: frozenset[s
     return issues
 
 
-def _unique(issues: list[SqlIssue]) -> list[SqlIssue]:
+def _unique(issues: list[Problem]) -> list[Problem]:
     """Each problem once (a script and the token scan both see an unknown field), in reading order."""
     seen = dict.fromkeys(issues)
     return sorted(seen, key=lambda issue: (issue.line or 0, issue.column or 0, issue.id))

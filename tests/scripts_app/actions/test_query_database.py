@@ -2,10 +2,11 @@
 
 import pytest
 
+from core.problems import Problem
 from scripts_app.actions._common import ActionFailed
 from scripts_app.engine.actions import get_action
 from scripts_app.engine.graph import Node
-from scripts_app.sql.types import SqlErrorKind, SqlIssue
+from scripts_app.sql.types import SqlErrorKind
 from tests.scripts_app.fakes import FakeSql, make_call, make_env, run_action, sql_error, sql_result
 
 PARAMS = {"connection": "CRM", "statement": "SELECT id FROM customers WHERE id = %Customer ID%"}
@@ -45,7 +46,7 @@ def test_failure():
 
 
 def fake_check_sql(statement, database_type, select_only):
-    return [SqlIssue("sql.E002", "Only a SELECT statement works here.")] if select_only else []
+    return [Problem("sql.E002", "Only a SELECT statement works here.")] if select_only else []
 
 
 @pytest.mark.parametrize(

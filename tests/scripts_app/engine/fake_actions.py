@@ -10,7 +10,8 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
-from scripts_app.engine.actions import Action, Param, ScriptError, ValidationEnv
+from core.problems import Problem
+from scripts_app.engine.actions import Action, Param, ValidationEnv
 from scripts_app.engine.context import CallContext
 from scripts_app.engine.graph import Node
 
@@ -196,11 +197,11 @@ class Checked(Action):
     def exits(self, params: Mapping[str, Any]) -> tuple[str, ...]:
         return tuple(self.param(params, "outs"))
 
-    def check(self, node: Node, env: ValidationEnv) -> list[ScriptError]:
+    def check(self, node: Node, env: ValidationEnv) -> list[Problem]:
         if node.params.get("x") == "raise":
             raise KeyError("x")
         if node.params.get("x") == "bad":
-            return [ScriptError("scripts.E050", "x must not be 'bad'; change it.", node.id, "x")]
+            return [Problem("scripts.E050", "x must not be 'bad'; change it.", node.id, "x")]
         return []
 
     async def run(self, call: CallContext, params: Mapping[str, Any]) -> str:

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-from scripts_app.engine.actions import ScriptError
+from core.problems import Problem
 from scripts_app.engine.graph import Graph, parse_graph
 
 T = TypeVar("T")
@@ -27,11 +27,11 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
-def ids(errors: list[ScriptError]) -> list[str]:
+def ids(errors: list[Problem]) -> list[str]:
     return [e.id for e in errors]
 
 
-def only(errors: list[ScriptError], error_id: str) -> list[ScriptError]:
+def only(errors: list[Problem], error_id: str) -> list[Problem]:
     return [e for e in errors if e.id == error_id]
 
 

@@ -17,11 +17,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import scripts_app.actions  # noqa: F401  (registers the real actions)
+from core.problems import Problem
 from scripts_app.engine.actions import ACTIONS, FAILURE, Action, Param
 from scripts_app.engine.graph import Graph, parse_graph
 from scripts_app.engine.interpreter import OUTCOMES, run_script
 from scripts_app.engine.validate import validate_graph_json, validate_script
-from scripts_app.sql.types import Dialect, SqlError, SqlErrorKind, SqlIssue
+from scripts_app.sql.types import Dialect, SqlError, SqlErrorKind
 from scripts_app.sql.validate import validate_statement
 from tests.scripts_app.fakes import (
     FIELD_TYPES,
@@ -251,7 +252,7 @@ def ending_graph() -> Graph:
     )
 
 
-def check_sql(statement: str, database_type: str, select_only: bool) -> list[SqlIssue]:
+def check_sql(statement: str, database_type: str, select_only: bool) -> list[Problem]:
     dialect = Dialect.for_database_type(database_type)
     return validate_statement(
         statement, dialect=dialect, field_names=frozenset(FIELD_TYPES), select_only=select_only, single=False

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from core.problems import Problem
 from scripts_app.engine.actions import ACTIONS, Param, register
 from scripts_app.engine.validate import validate_script
-from scripts_app.sql.types import SqlIssue
 from tests.scripts_app.engine.fake_actions import Sql
 from tests.scripts_app.engine.support import graph, ids, node, say
 from tests.scripts_app.fakes import make_env
@@ -59,9 +59,9 @@ def test_e013_invalid_sql_carries_issue_id_line_and_column():
     """Each SQL issue becomes an E013 carrying its sql.E id, line and column; the checker gets the database type."""
     calls = []
 
-    def check_sql(statement: str, database_type: str, select_only: bool) -> list[SqlIssue]:
+    def check_sql(statement: str, database_type: str, select_only: bool) -> list[Problem]:
         calls.append((statement, database_type, select_only))
-        return [SqlIssue("sql.E003", "Unknown field %Nope%.", line=1, column=30)]
+        return [Problem("sql.E003", "Unknown field %Nope%.", line=1, column=30)]
 
     env = make_env(check_sql=check_sql)
     errors = validate_script(graph(sql_node(statement="SELECT * FROM t WHERE a = %Nope%")), env)
@@ -79,7 +79,7 @@ def test_e013_not_for_valid_sql_or_without_a_checker():
 def test_e013_when_the_checker_itself_fails():
     """A checker that raises is reported as E013, not raised."""
 
-    def check_sql(statement: str, database_type: str, select_only: bool) -> list[SqlIssue]:
+    def check_sql(statement: str, database_type: str, select_only: bool) -> list[Problem]:
         raise ValueError("parser crashed")
 
     errors = validate_script(graph(sql_node()), make_env(check_sql=check_sql))
@@ -241,7 +241,7 @@ def test_e013_select_only_follows_the_nodes_parameter():
     """A node asking for SELECT only (select_only: true) has its statement checked as SELECT-only."""
     seen = []
 
-    def check_sql(statement: str, database_type: str, select_only: bool) -> list[SqlIssue]:
+    def check_sql(statement: str, database_type: str, select_only: bool) -> list[Problem]:
         seen.append(select_only)
         return []
 

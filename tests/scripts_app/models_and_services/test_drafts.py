@@ -40,7 +40,7 @@ def test_a_draft_with_an_unknown_action_saves_with_its_errors_listed():
     script = script_save_draft(data={"name": "Broken", "graph": graphs.unknown_action()})
     script.refresh_from_db()
     assert [(e["id"], e["node"]) for e in script.draft_errors] == [("scripts.E003", "oops")]
-    assert set(script.draft_errors[0]) == {"id", "message", "node", "param"}
+    assert set(script.draft_errors[0]) == {"id", "message", "node", "param", "line", "column", "hint", "level"}
     assert "fly_to_moon" in script.draft_errors[0]["message"]
 
 
