@@ -27,7 +27,7 @@ SHORT_NUMBER = "5100"  # play a prompt, hang up
 LONG_NUMBER = "5300"  # play a prompt, music on hold for --hold seconds, hang up
 
 SETUP = """
-from acd.models import IRN
+from routing.models import IRN
 from scripts_app.services.scripts import script_publish, script_save_draft
 def line(number, name, nodes):
     script = script_save_draft(data={"name": name, "graph": {"start": nodes[0]["id"], "nodes": nodes}})

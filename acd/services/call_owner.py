@@ -8,14 +8,12 @@ process: ring the reserved agent, route a call that overflowed or found no agent
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 
-from django.db import close_old_connections
 from django.utils import timezone
 
 from acd import notifier
@@ -25,6 +23,7 @@ from acd.live.profile import callback_destinations, last_callback_time, message_
 from acd.models import Service
 from acd.services import acd_calls
 from acd.skills import required_skills_for
+from core.orm import run_orm
 
 log = logging.getLogger(__name__)
 
@@ -218,19 +217,7 @@ class LiveAcdPort:
         self.owner = owner
 
     async def queue_to_service(self, call_id: str, service: str, profile: Mapping[str, str]) -> str:
-        return await asyncio.to_thread(self._sync(self.owner.queue), call_id, service, dict(profile))
+        return await run_orm(self.owner.queue, call_id, service, dict(profile))
 
     async def request_callback(self, call_id: str, profile: Mapping[str, str]) -> bool:
-        return await asyncio.to_thread(self._sync(self.owner.request_callback), call_id, dict(profile))
-
-    @staticmethod
-    def _sync(func: Any) -> Any:
-        # each call runs in a worker thread: close its database connection when done, as Django's
-        # request cycle would
-        def run(*args: Any) -> Any:
-            try:
-                return func(*args)
-            finally:
-                close_old_connections()
-
-        return run
+        return await run_orm(self.owner.request_callback, call_id, dict(profile))

@@ -25,7 +25,7 @@ import uuid
 
 from acd.services.call_owner import CallOwner
 from calls.profile import language_of
-from core.orm import closing_connections, run_orm
+from core.orm import run_orm
 from media_worker.flows.agent_leg import ring_agent
 from media_worker.flows.media_call import MediaCall
 from media_worker.flows.originator import Originator
@@ -103,7 +103,7 @@ class ScriptHandler:
                 self._owner_lock = asyncio.Lock()
             async with self._owner_lock:
                 if self._owner is None:
-                    self._owner = await asyncio.to_thread(CallOwner, self.owner_id)
+                    self._owner = await run_orm(CallOwner, self.owner_id)
         return self._owner
 
     async def _run(self, mc: MediaCall) -> None:
@@ -185,10 +185,9 @@ class ScriptHandler:
         """Poll the owner's messages while this child holds calls (so an idle child stops at once): a blocking
         read of up to `POLL_BLOCK_MS` in a worker thread, so a message arrives at once and a quiet child costs
         no wake-ups."""
-        poll = closing_connections(owner.poll)
         while self.active:
             try:
-                messages = await asyncio.to_thread(poll, block_ms=POLL_BLOCK_MS)
+                messages = await run_orm(owner.poll, block_ms=POLL_BLOCK_MS)
             except Exception:
                 log.exception("owner messages not read")
                 await asyncio.sleep(1.0)

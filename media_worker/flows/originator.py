@@ -18,6 +18,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from core.orm import run_orm
 from media_worker.flows.originate import SLOTS_PER_CALLBACK, OriginateSettings, has_room
 from media_worker.flows.originate_acd import AcdOriginatePort
 from media_worker.flows.originate_dial import CallbackDial
@@ -75,7 +76,7 @@ class Originator:
             await asyncio.sleep(self.settings.poll_s)
             try:
                 if self.port is None:
-                    self.port = await asyncio.to_thread(self.port_factory, self.owner)
+                    self.port = await run_orm(self.port_factory, self.owner)
                 if loop.time() >= next_stale:
                     next_stale = loop.time() + STALE_CHECK_S
                     await asyncio.to_thread(self.port.claim_stale, int(self.settings.stale_s * 1000))
