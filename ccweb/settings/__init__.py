@@ -129,7 +129,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "ccweb.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "ccweb.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

@@ -47,7 +47,7 @@ def test_duplicate_irn_number_is_a_field_error(api):
     data = {"number": "5001", "destination_kind": "service", "destination_service": existing.destination_service_id}
     response = api.post("/api/irns/", data, format="json")
     assert response.status_code == 400
-    assert list(response.json()) == ["number"]
+    assert list(response.json()["errors"]) == ["number"]
     assert IRN.objects.count() == 1
 
 
@@ -56,7 +56,7 @@ def test_irn_destination_rules_come_from_the_model(api):
     data = {"number": "5002", "destination_kind": "device", "destination_device": "", "destination_script": None}
     response = api.post("/api/irns/", data, format="json")
     assert response.status_code == 400
-    assert "destination_device" in response.json()
+    assert "destination_device" in response.json()["errors"]
     assert not IRN.objects.exists()
 
 
@@ -92,7 +92,7 @@ def test_service_update_and_delete(api):
     service = ServiceFactory(name="Billing")
     detail = f"/api/services/{service.pk}/"
     response = api.patch(detail, {"max_queue_time": 120}, format="json")
-    assert response.status_code == 400 and "overflow_kind" in response.json()
+    assert response.status_code == 400 and "overflow_kind" in response.json()["errors"]
     data = {"max_queue_time": 120, "overflow_kind": "device", "overflow_device": "sip:operator@pbx.example.com"}
     assert api.patch(detail, data, format="json").status_code == 200
     assert Service.objects.get(pk=service.pk).overflow_device == "sip:operator@pbx.example.com"
@@ -105,7 +105,7 @@ def test_deleting_a_service_in_use_is_a_400(api):
     irn = IRNFactory()
     response = api.delete(f"/api/services/{irn.destination_service_id}/")
     assert response.status_code == 400
-    assert "used by" in response.json()["non_field_errors"][0]
+    assert "used by" in response.json()["errors"]["non_field_errors"][0]
     assert Service.objects.filter(pk=irn.destination_service_id).exists()
 
 
@@ -135,7 +135,7 @@ def test_service_non_audio_upload_is_a_field_error(api):
     bad = SimpleUploadedFile("notes.wav", b"not audio at all", content_type="audio/wav")
     response = api.post("/api/services/", {"name": "Queue", "welcome_announcement": bad}, format="multipart")
     assert response.status_code == 400
-    assert list(response.json()) == ["welcome_announcement"]
+    assert list(response.json()["errors"]) == ["welcome_announcement"]
     assert not Service.objects.exists()
 
 
@@ -175,4 +175,4 @@ def test_service_acd_settings_create_and_update(api):
 def test_service_acd_settings_are_checked(api, bad):
     response = api.post("/api/services/", {"name": "Sales"} | bad, format="json")
     assert response.status_code == 400
-    assert list(response.json()) == list(bad)
+    assert list(response.json()["errors"]) == list(bad)

@@ -68,6 +68,22 @@ def test_music_on_hold_accepts_multipart_uploads(schema):
         assert schema["components"]["schemas"][ref]["properties"]["music_on_hold"]["format"] == "binary"
 
 
+def test_every_error_response_is_the_error_component(schema):
+    """Each operation documents its 4xx answers (401 everywhere, 403 unless public, 404 with a path id),
+    and every one of them is the one Error shape: code and detail, plus errors by field."""
+    error = schema["components"]["schemas"]["Error"]
+    assert error["required"] == ["code", "detail"] and set(error["properties"]) == {"code", "detail", "errors"}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            errors = {code: r for code, r in operation["responses"].items() if code >= "400"}
+            assert "401" in errors, (method, path)
+            assert "403" in errors or path == "/api/auth/token/", (method, path)
+            assert "404" in errors or "{" not in path, (method, path)
+            for code, response in errors.items():
+                ref = response["content"]["application/json"]["schema"]["$ref"]
+                assert ref == "#/components/schemas/Error", (method, path, code)
+
+
 def test_spectacular_generates_the_schema_without_any_warning(tmp_path):
     """`manage.py spectacular --validate --fail-on-warn` succeeds (raises on any warning or error)."""
     reset_generator_stats()
