@@ -1,13 +1,23 @@
 """Routing and ACD endpoints: thin viewsets over the serializers and the service layer."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
 from acd import selectors
 from acd.api import filters, serializers
 from acd.models import DNIS, IRN, Agent, CallProfileField, CallRecord, Group, Service, Skill, SystemSettings
-from ccweb.api.base import ServiceModelViewSet
+from ccweb.api.base import ServiceModelViewSet, json_body_serializer
+
+
+def _bodies(serializer_class: type) -> dict[str, type]:
+    # Audio is uploaded as multipart/form-data; a JSON or form-encoded body can only clear it (null / empty).
+    json_body = json_body_serializer(serializer_class)
+    return {
+        "application/json": json_body,
+        "multipart/form-data": serializer_class,
+        "application/x-www-form-urlencoded": json_body,
+    }
 
 
 @extend_schema(tags=["call profile"])
@@ -39,7 +49,15 @@ class IRNViewSet(ServiceModelViewSet):
     ordering_fields = ["number", "name"]
 
 
+_SERVICE_BODIES = _bodies(serializers.ServiceSerializer)
+
+
 @extend_schema(tags=["routing"])
+@extend_schema_view(
+    create=extend_schema(request=_SERVICE_BODIES),
+    update=extend_schema(request=_SERVICE_BODIES),
+    partial_update=extend_schema(request=_SERVICE_BODIES),
+)
 class ServiceViewSet(ServiceModelViewSet):
     # The ordered group list is read from service_groups; prefetching avoids a query per row.
     queryset = Service.objects.prefetch_related("service_groups")
@@ -75,7 +93,11 @@ class AgentViewSet(ServiceModelViewSet):
     ordering_fields = ["number", "name"]
 
 
+_MISC_BODIES = _bodies(serializers.SystemMiscSerializer)
+
+
 @extend_schema(tags=["system"])
+@extend_schema_view(put=extend_schema(request=_MISC_BODIES), patch=extend_schema(request=_MISC_BODIES))
 class SystemMiscView(generics.RetrieveUpdateAPIView):
     """System > Misc: the single row of installation-wide settings (default music on hold, language)."""
 

@@ -1,6 +1,7 @@
 """/api/dnis/, /api/irns/ and /api/services/: CRUD through the service layer and its validation."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from acd.models import DNIS, IRN, CallProfileField, Service, ServiceGroup
@@ -125,6 +126,17 @@ def test_service_audio_upload_is_converted_and_can_be_cleared(api, tone):
     service = Service.objects.get(name="Queue")
     assert service.music_on_hold.name.startswith("moh/services/")
     response = api.patch(f"/api/services/{service.pk}/", {"music_on_hold": None}, format="json")
+    assert response.status_code == 200 and response.json()["music_on_hold"] is None
+    assert Service.objects.get(pk=service.pk).music_on_hold.name == ""
+
+
+def test_service_audio_is_cleared_by_an_empty_json_value_and_a_string_is_no_file(api):
+    """JSON cannot carry a file: null or "" clears it (as an empty multipart value does), any other string is 400."""
+    service = ServiceFactory(music_on_hold=ContentFile(b"RIFF", name="hold.wav"))
+    detail = f"/api/services/{service.pk}/"
+    refused = api.patch(detail, {"music_on_hold": "hold.wav"}, format="json")
+    assert refused.status_code == 400 and list(refused.json()["errors"]) == ["music_on_hold"]
+    response = api.patch(detail, {"music_on_hold": ""}, format="json")
     assert response.status_code == 200 and response.json()["music_on_hold"] is None
     assert Service.objects.get(pk=service.pk).music_on_hold.name == ""
 
