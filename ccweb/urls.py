@@ -43,3 +43,9 @@ urlpatterns = [
     path("api/", include((api_urlpatterns, "api"))),
     path("admin/", admin.site.urls),
 ]
+
+# Errors under /api/ that no DRF view answers get the API's error shape (core.api.exceptions).
+handler400 = "core.api.exceptions.bad_request"
+handler403 = "core.api.exceptions.permission_denied"
+handler404 = "core.api.exceptions.page_not_found"
+handler500 = "core.api.exceptions.server_error"

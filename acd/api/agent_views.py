@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from acd.models import Agent, Group
 from acd.services import agent_states
 from acd.services.agent_states import AgentStateError
+from core.api.exceptions import ErrorSerializer
 
 
 class AgentConflict(exceptions.APIException):
@@ -27,13 +28,6 @@ class AgentLiveStateSerializer(serializers.Serializer):
     state = serializers.CharField(help_text="logged_out, released, available, reserved, ringing, on_call or wrap_up.")
     code = serializers.CharField(help_text="Release code, if released.", allow_blank=True)
     call = serializers.CharField(help_text="The call reserved for or connected to the agent.", allow_blank=True)
-
-
-class ConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField(
-        help_text="Why the action does not fit, e.g. 'ready is not allowed while the agent is logged_out'."
-    )
-    code = serializers.CharField(help_text="Stable id, e.g. invalid_transition or unknown_agent.")
 
 
 class LoginSerializer(serializers.Serializer):
@@ -57,7 +51,12 @@ class IsAgentOrStaff(permissions.BasePermission):
         return bool(request.user.is_staff or (obj.user_id and obj.user_id == request.user.id))
 
 
-_RESPONSES = {200: AgentLiveStateSerializer, 409: ConflictSerializer}
+_CONFLICT = OpenApiResponse(
+    ErrorSerializer,
+    description="The action does not fit the agent's state (`code` e.g. invalid_transition or unknown_agent; "
+    "`detail` e.g. 'ready is not allowed while the agent is logged_out').",
+)
+_RESPONSES = {200: AgentLiveStateSerializer, 409: _CONFLICT}
 
 
 @extend_schema(tags=["agent states"])
@@ -73,7 +72,7 @@ class AgentStateViewSet(viewsets.GenericViewSet):
         try:
             live = func(agent=agent, by=self.request.user, **kwargs)
         except AgentStateError as exc:
-            raise AgentConflict({"detail": exc.reason, "code": exc.code}) from None
+            raise AgentConflict(detail=exc.reason, code=exc.code) from None
         return Response(AgentLiveStateSerializer(live).data)
 
     def _body(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:

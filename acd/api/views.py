@@ -1,14 +1,21 @@
 """Routing and ACD endpoints: thin viewsets over the serializers and the service layer."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
 from acd.api import filters, serializers
 from acd.models import Agent, Group, Service, Skill
-from core.api.base import ServiceModelViewSet
+from core.api.base import ServiceModelViewSet, upload_bodies
+
+_SERVICE_BODIES = upload_bodies(serializers.ServiceSerializer)
 
 
 @extend_schema(tags=["routing"])
+@extend_schema_view(
+    create=extend_schema(request=_SERVICE_BODIES),
+    update=extend_schema(request=_SERVICE_BODIES),
+    partial_update=extend_schema(request=_SERVICE_BODIES),
+)
 class ServiceViewSet(ServiceModelViewSet):
     # The ordered group list is read from service_groups; prefetching avoids a query per row.
     queryset = Service.objects.prefetch_related("service_groups")

@@ -1,13 +1,13 @@
 """Call profile, call record and System > Misc endpoints."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
 from calls import selectors
 from calls.api import filters, serializers
 from calls.models import CallProfileField, CallRecord, SystemSettings
-from core.api.base import ServiceModelViewSet
+from core.api.base import ServiceModelViewSet, upload_bodies
 
 
 @extend_schema(tags=["call profile"])
@@ -22,7 +22,11 @@ class CallProfileFieldViewSet(ServiceModelViewSet):
     ordering = ["position", "id"]
 
 
+_MISC_BODIES = upload_bodies(serializers.SystemMiscSerializer)
+
+
 @extend_schema(tags=["system"])
+@extend_schema_view(put=extend_schema(request=_MISC_BODIES), patch=extend_schema(request=_MISC_BODIES))
 class SystemMiscView(generics.RetrieveUpdateAPIView):
     """System > Misc: the single row of installation-wide settings (default music on hold, language)."""
 

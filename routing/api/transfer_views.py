@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.exceptions import ApiError, ErrorSerializer
 from routing.call_transfers import TransferRefused, request_transfer
 from routing.transfers import KINDS
 
@@ -41,13 +42,6 @@ class TransferAcceptedSerializer(serializers.Serializer):
     owner = serializers.CharField(help_text="The media process that carries the transfer out.")
 
 
-class TransferErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField(
-        help_text="unknown_call (404), not_connected (409), empty, bad_target, bad_kind, unknown_irn, unknown_number."
-    )
-
-
 @extend_schema(tags=["calls"])
 class CallTransferView(APIView):
     permission_classes = [permissions.IsAdminUser]
@@ -57,9 +51,15 @@ class CallTransferView(APIView):
         request=TransferRequestSerializer,
         responses={
             202: TransferAcceptedSerializer,
-            400: OpenApiResponse(TransferErrorSerializer, description="The target is not usable."),
-            404: OpenApiResponse(TransferErrorSerializer, description="No such call in progress."),
-            409: OpenApiResponse(TransferErrorSerializer, description="The call is not connected to an agent."),
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="The target is not usable: `code` empty, bad_target, bad_kind, unknown_irn or "
+                "unknown_number; or invalid, with `errors` by field.",
+            ),
+            404: OpenApiResponse(ErrorSerializer, description="No such call in progress: `code` unknown_call."),
+            409: OpenApiResponse(
+                ErrorSerializer, description="The call is not connected to an agent: `code` not_connected."
+            ),
         },
     )
     def post(self, request: Request, call_id: str) -> Response:
@@ -73,7 +73,7 @@ class CallTransferView(APIView):
                 by=f"api:{request.user.get_username()}",
             )
         except TransferRefused as exc:
-            return Response({"detail": str(exc), "code": exc.code}, status=exc.status)
+            raise ApiError(str(exc), code=exc.code, status=exc.status) from None
         data = {
             "call_id": sent.call_id,
             "agent": sent.agent,

@@ -134,7 +134,7 @@ def test_an_agent_acts_on_itself_only(live, django_user_model, client):
 def test_login_into_a_group_the_agent_is_not_in_is_400(api, live):
     agent, _ = live
     response = post(api, agent, "login", {"group": GroupFactory(name="Other").pk})
-    assert response.status_code == 400 and "group" in response.json()
+    assert response.status_code == 400 and "group" in response.json()["errors"]
 
 
 def test_change_is_published_after_commit(api, live, monkeypatch, django_capture_on_commit_callbacks):

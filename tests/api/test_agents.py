@@ -53,7 +53,7 @@ def test_malformed_sip_uri_extension_is_a_field_error(api):
     data = {"number": "1002", "name": "Bob", "extension": "sip:bob@@pbx"}
     response = api.post("/api/agents/", data, format="json")
     assert response.status_code == 400
-    assert list(response.json()) == ["extension"]
+    assert list(response.json()["errors"]) == ["extension"]
     assert not Agent.objects.exists()
 
 
@@ -70,7 +70,7 @@ def test_same_skill_twice_saves_nothing_not_even_the_agent(api):
     }
     response = api.post("/api/agents/", data, format="json")
     assert response.status_code == 400
-    assert "once" in response.json()["skills"][0]
+    assert "once" in response.json()["errors"]["skills"][0]
     assert Agent.objects.count() == agents_before and AgentSkill.objects.count() == skills_before
     assert not Agent.objects.filter(number="1003").exists()
 
@@ -79,7 +79,7 @@ def test_skill_level_out_of_range_is_an_error_on_skills(api):
     """Level 11 -> 400 on skills, nothing saved."""
     data = {"number": "1004", "name": "Dan", "extension": "sip:1004@pbx.example.com"}
     response = api.post("/api/agents/", data | {"skills": [{"skill": SkillFactory().pk, "level": 11}]}, format="json")
-    assert response.status_code == 400 and "level" in response.json()["skills"][0]
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["skills.0.level"]
     assert not Agent.objects.exists()
 
 
@@ -98,5 +98,5 @@ def test_deleting_a_skill_an_agent_has_is_a_400(api):
     skill = SkillFactory()
     AgentSkill.objects.create(agent=AgentFactory(), skill=skill)
     response = api.delete(f"/api/skills/{skill.pk}/")
-    assert response.status_code == 400 and "used by" in response.json()["non_field_errors"][0]
+    assert response.status_code == 400 and "used by" in response.json()["errors"]["non_field_errors"][0]
     assert Skill.objects.filter(pk=skill.pk).exists()

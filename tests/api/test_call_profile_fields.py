@@ -62,7 +62,7 @@ def test_renaming_a_mandatory_field_is_a_field_error_and_changes_nothing(api):
     ani = CallProfileField.objects.get(name="ANI")
     response = api.patch(f"{URL}{ani.pk}/", {"name": "Caller"}, format="json")
     assert response.status_code == 400
-    assert "mandatory" in response.json()["name"][0]
+    assert "mandatory" in response.json()["errors"]["name"][0]
     ani.refresh_from_db()
     assert ani.name == "ANI" and ani.tapi_property == "_STCC_ANI"
 
@@ -73,7 +73,7 @@ def test_put_changing_a_mandatory_field_is_a_field_error(api):
     data = {"name": "Media", "description": "changed", "data_type": media.data_type, "exported": not media.exported}
     response = api.put(f"{URL}{media.pk}/", data, format="json")
     assert response.status_code == 400
-    assert set(response.json()) == {"description", "exported"}
+    assert set(response.json()["errors"]) == {"description", "exported"}
     media.refresh_from_db()
     assert media.description != "changed"
 
@@ -83,7 +83,7 @@ def test_deleting_a_mandatory_field_is_a_400_and_keeps_it(api):
     ani = CallProfileField.objects.get(name="ANI")
     response = api.delete(f"{URL}{ani.pk}/")
     assert response.status_code == 400
-    assert "cannot be deleted" in response.json()["non_field_errors"][0]
+    assert "cannot be deleted" in response.json()["errors"]["non_field_errors"][0]
     assert CallProfileField.objects.filter(pk=ani.pk).exists()
 
 
@@ -96,7 +96,7 @@ def test_invalid_user_field_names_are_field_errors_and_nothing_is_saved(api, nam
     before = CallProfileField.objects.count()
     response = api.post(URL, {"name": name}, format="json")
     assert response.status_code == 400
-    assert expected in " ".join(response.json()["name"])
+    assert expected in " ".join(response.json()["errors"]["name"])
     assert CallProfileField.objects.count() == before
 
 

@@ -67,7 +67,7 @@ def test_out_of_range_numbers_are_field_errors_and_nothing_is_saved(api, field, 
     """Simultaneous Connections 0 and a zero or negative Timeout -> 400 on that field, no row."""
     response = api.post(URL, payload(**{field: value}), format="json")
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert list(response.json()["errors"]) == [field]
     assert not DatabaseConnection.objects.exists()
 
 

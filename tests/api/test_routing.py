@@ -1,6 +1,7 @@
 """/api/dnis/, /api/irns/ and /api/services/: CRUD through the service layer and its validation."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from acd.models import Service, ServiceGroup
@@ -49,7 +50,7 @@ def test_duplicate_irn_number_is_a_field_error(api):
     data = {"number": "5001", "destination_kind": "service", "destination_service": existing.destination_service_id}
     response = api.post("/api/irns/", data, format="json")
     assert response.status_code == 400
-    assert list(response.json()) == ["number"]
+    assert list(response.json()["errors"]) == ["number"]
     assert IRN.objects.count() == 1
 
 
@@ -58,7 +59,7 @@ def test_irn_destination_rules_come_from_the_model(api):
     data = {"number": "5002", "destination_kind": "device", "destination_device": "", "destination_script": None}
     response = api.post("/api/irns/", data, format="json")
     assert response.status_code == 400
-    assert "destination_device" in response.json()
+    assert "destination_device" in response.json()["errors"]
     assert not IRN.objects.exists()
 
 
@@ -94,7 +95,7 @@ def test_service_update_and_delete(api):
     service = ServiceFactory(name="Billing")
     detail = f"/api/services/{service.pk}/"
     response = api.patch(detail, {"max_queue_time": 120}, format="json")
-    assert response.status_code == 400 and "overflow_kind" in response.json()
+    assert response.status_code == 400 and "overflow_kind" in response.json()["errors"]
     data = {"max_queue_time": 120, "overflow_kind": "device", "overflow_device": "sip:operator@pbx.example.com"}
     assert api.patch(detail, data, format="json").status_code == 200
     assert Service.objects.get(pk=service.pk).overflow_device == "sip:operator@pbx.example.com"
@@ -107,7 +108,7 @@ def test_deleting_a_service_in_use_is_a_400(api):
     irn = IRNFactory()
     response = api.delete(f"/api/services/{irn.destination_service_id}/")
     assert response.status_code == 400
-    assert "used by" in response.json()["non_field_errors"][0]
+    assert "used by" in response.json()["errors"]["non_field_errors"][0]
     assert Service.objects.filter(pk=irn.destination_service_id).exists()
 
 
@@ -131,13 +132,24 @@ def test_service_audio_upload_is_converted_and_can_be_cleared(api, tone):
     assert Service.objects.get(pk=service.pk).music_on_hold.name == ""
 
 
+def test_service_audio_is_cleared_by_an_empty_json_value_and_a_string_is_no_file(api):
+    """JSON cannot carry a file: null or "" clears it (as an empty multipart value does), any other string is 400."""
+    service = ServiceFactory(music_on_hold=ContentFile(b"RIFF", name="hold.wav"))
+    detail = f"/api/services/{service.pk}/"
+    refused = api.patch(detail, {"music_on_hold": "hold.wav"}, format="json")
+    assert refused.status_code == 400 and list(refused.json()["errors"]) == ["music_on_hold"]
+    response = api.patch(detail, {"music_on_hold": ""}, format="json")
+    assert response.status_code == 200 and response.json()["music_on_hold"] is None
+    assert Service.objects.get(pk=service.pk).music_on_hold.name == ""
+
+
 @pytest.mark.integration
 def test_service_non_audio_upload_is_a_field_error(api):
     """A file sox cannot read -> 400 on that file field, no service saved."""
     bad = SimpleUploadedFile("notes.wav", b"not audio at all", content_type="audio/wav")
     response = api.post("/api/services/", {"name": "Queue", "welcome_announcement": bad}, format="multipart")
     assert response.status_code == 400
-    assert list(response.json()) == ["welcome_announcement"]
+    assert list(response.json()["errors"]) == ["welcome_announcement"]
     assert not Service.objects.exists()
 
 
@@ -177,4 +189,4 @@ def test_service_acd_settings_create_and_update(api):
 def test_service_acd_settings_are_checked(api, bad):
     response = api.post("/api/services/", {"name": "Sales"} | bad, format="json")
     assert response.status_code == 400
-    assert list(response.json()) == list(bad)
+    assert list(response.json()["errors"]) == list(bad)

@@ -60,12 +60,34 @@ def test_token_endpoint_is_documented(schema):
     assert set(schema["components"]["schemas"][response]["properties"]) == {"token"}
 
 
-def test_music_on_hold_accepts_multipart_uploads(schema):
-    """System > Misc and services document a multipart body with a binary music_on_hold."""
-    for path, method in (("/api/system/misc/", "patch"), ("/api/services/", "post")):
+def test_music_on_hold_is_uploaded_as_multipart_and_only_cleared_in_json(schema):
+    """System > Misc and services: a binary music_on_hold in multipart; in JSON (and form-encoded) bodies,
+    which cannot carry a file, only null or "" (clear it) rather than a binary string."""
+    components = schema["components"]["schemas"]
+    for path, method in (("/api/system/misc/", "patch"), ("/api/services/", "post"), ("/api/services/{id}/", "put")):
         content = schema["paths"][path][method]["requestBody"]["content"]
         ref = content["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[-1]
-        assert schema["components"]["schemas"][ref]["properties"]["music_on_hold"]["format"] == "binary"
+        assert components[ref]["properties"]["music_on_hold"]["format"] == "binary"
+        for media_type in ("application/json", "application/x-www-form-urlencoded"):
+            ref = content[media_type]["schema"]["$ref"].rsplit("/", 1)[-1]
+            field = components[ref]["properties"]["music_on_hold"]
+            assert "format" not in field and (field["nullable"], field["maxLength"]) == (True, 0)
+
+
+def test_every_error_response_is_the_error_component(schema):
+    """Each operation documents its 4xx answers (401 everywhere, 403 unless public, 404 with a path id),
+    and every one of them is the one Error shape: code and detail, plus errors by field."""
+    error = schema["components"]["schemas"]["Error"]
+    assert error["required"] == ["code", "detail"] and set(error["properties"]) == {"code", "detail", "errors"}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            errors = {code: r for code, r in operation["responses"].items() if code >= "400"}
+            assert "401" in errors, (method, path)
+            assert "403" in errors or path == "/api/auth/token/", (method, path)
+            assert "404" in errors or "{" not in path, (method, path)
+            for code, response in errors.items():
+                ref = response["content"]["application/json"]["schema"]["$ref"]
+                assert ref == "#/components/schemas/Error", (method, path, code)
 
 
 def test_spectacular_generates_the_schema_without_any_warning(tmp_path):

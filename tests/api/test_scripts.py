@@ -39,12 +39,16 @@ def test_create_without_a_graph_gets_the_starter_graph(api):
 
 
 def test_a_malformed_graph_is_400_with_the_path(api, script):
-    """On create and on update: {"graph": ["nodes[0].exits.next: must be a node id or null"]}, nothing saved."""
+    """On create and on update: errors {"graph": ["nodes[0].exits.next: must be a node id or null"]}, nothing saved."""
     response = api.post(LIST, {"name": "Bad", "graph": graphs.malformed()}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"graph": [graphs.MALFORMED_MESSAGE]}
+    assert response.json() == {
+        "code": "invalid",
+        "detail": f"graph: {graphs.MALFORMED_MESSAGE}",
+        "errors": {"graph": [graphs.MALFORMED_MESSAGE]},
+    }
     response = api.patch(url(script), {"graph": graphs.malformed()}, format="json")
-    assert response.status_code == 400 and response.json() == {"graph": [graphs.MALFORMED_MESSAGE]}
+    assert response.status_code == 400 and response.json()["errors"] == {"graph": [graphs.MALFORMED_MESSAGE]}
     script.refresh_from_db()
     assert script.graph == graphs.greeting() and Script.objects.count() == 1
 
@@ -63,7 +67,8 @@ def test_an_unknown_action_saves_but_cannot_be_published(api):
     assert [(e["id"], e["node"]) for e in errors] == [("scripts.E003", "oops")]
     refused = api.post(f"{LIST}{response.json()['id']}/publish/", {}, format="json")
     assert refused.status_code == 400
-    assert list(refused.json()) == ["graph"] and refused.json()["graph"][0].startswith("scripts.E003")
+    by_field = refused.json()["errors"]
+    assert list(by_field) == ["graph"] and by_field["graph"][0].startswith("scripts.E003")
 
 
 def test_read_only_fields_are_ignored(api, script):
@@ -96,7 +101,7 @@ def test_validate_the_draft_or_a_posted_graph(api, script):
 def test_validate_a_malformed_graph_is_400_with_the_path(api, script):
     """A posted malformed graph is a 400 naming the bad element, as on save."""
     response = api.post(url(script, "validate"), {"graph": graphs.malformed()}, format="json")
-    assert response.status_code == 400 and response.json() == {"graph": [graphs.MALFORMED_MESSAGE]}
+    assert response.status_code == 400 and response.json()["errors"] == {"graph": [graphs.MALFORMED_MESSAGE]}
 
 
 def test_publish_creates_numbered_versions(api, script, admin_user):
@@ -137,7 +142,7 @@ def test_rollback(api, script):
     assert (response.json()["number"], response.json()["comment"]) == (3, "rollback of v1")
     assert response.json()["graph"] == graphs.greeting()
     refused = api.post(url(script, "rollback"), {"version": 9}, format="json")
-    assert refused.status_code == 400 and list(refused.json()) == ["version"]
+    assert refused.status_code == 400 and list(refused.json()["errors"]) == ["version"]
     assert api.post(url(script, "rollback"), {}, format="json").status_code == 400
 
 
@@ -149,7 +154,7 @@ def test_export_the_draft_or_a_version(api, script):
     assert draft == {"name": "Welcome", "description": "", "parameters": {}, "graph": graphs.two_steps()}
     assert api.get(url(script, "export"), {"version": 1}).json()["graph"] == graphs.greeting()
     missing = api.get(url(script, "export"), {"version": 4})
-    assert missing.status_code == 400 and list(missing.json()) == ["version"]
+    assert missing.status_code == 400 and list(missing.json()["errors"]) == ["version"]
 
 
 def test_import_round_trip(api, script):
@@ -160,7 +165,7 @@ def test_import_round_trip(api, script):
     copy = response.json()
     assert copy["name"] == "Copy" and copy["graph"] == exported["graph"] and copy["current_version"] is None
     taken = api.post(f"{LIST}import/", exported, format="json")
-    assert taken.status_code == 400 and "name" in taken.json()
+    assert taken.status_code == 400 and "name" in taken.json()["errors"]
     replaced = api.post(f"{LIST}import/", {**exported, "description": "new", "replace": True}, format="json")
     assert replaced.status_code == 201 and replaced.json()["id"] == script.pk
 
@@ -168,7 +173,7 @@ def test_import_round_trip(api, script):
 def test_import_malformed_graph_is_400_with_the_path(api):
     """Import refuses malformed graphs like a save does."""
     response = api.post(f"{LIST}import/", {"name": "Bad", "graph": graphs.malformed()}, format="json")
-    assert response.status_code == 400 and response.json() == {"graph": [graphs.MALFORMED_MESSAGE]}
+    assert response.status_code == 400 and response.json()["errors"] == {"graph": [graphs.MALFORMED_MESSAGE]}
 
 
 @pytest.fixture
@@ -200,7 +205,7 @@ def test_simulate_refuses_unpublished_scripts_and_bad_digits(api, script, fake_s
     assert api.post(url(script, "simulate"), {}, format="json").status_code == 400
     script_publish(script=script)
     response = api.post(url(script, "simulate"), {"digits": "12a"}, format="json")
-    assert response.status_code == 400 and list(response.json()) == ["digits"]
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["digits"]
     assert fake_simulator == []
 
 
@@ -233,7 +238,7 @@ def test_irn_and_service_carry_script_parameters(api, script):
     assert service.status_code == 201, service.content
     assert (service.json()["script"], service.json()["script_parameters"]) == (script.pk, {"B": "x"})
     bad = api.patch(f"/api/services/{service.json()['id']}/", {"script_parameters": [1]}, format="json")
-    assert bad.status_code == 400 and list(bad.json()) == ["script_parameters"]
+    assert bad.status_code == 400 and list(bad.json()["errors"]) == ["script_parameters"]
 
 
 def test_schema_documents_the_script_endpoints_without_warnings(tmp_path):

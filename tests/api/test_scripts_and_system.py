@@ -38,7 +38,7 @@ def test_system_misc_cannot_be_created_or_deleted(api):
 def test_system_misc_rejects_an_unknown_language(api):
     """A language outside the guide's list -> 400 on default_language."""
     response = api.patch(MISC, {"default_language": 9}, format="json")
-    assert response.status_code == 400 and list(response.json()) == ["default_language"]
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["default_language"]
 
 
 @pytest.mark.integration

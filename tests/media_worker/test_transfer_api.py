@@ -129,4 +129,4 @@ def test_the_body_is_validated_and_only_staff_may_transfer(api, live, client, dj
 def test_the_endpoint_is_in_the_schema(api):
     schema = api.get("/api/schema/", {"format": "json"}).json()
     operation = schema["paths"]["/api/calls/{call_id}/transfer/"]["post"]
-    assert set(operation["responses"]) == {"202", "400", "404", "409"}
+    assert set(operation["responses"]) == {"202", "400", "401", "403", "404", "409", "415"}
