@@ -16,9 +16,21 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 
+from core.problems import Problem
+
 M = TypeVar("M", bound=models.Model)
 
 _registry: dict[type[models.Model], "ConfigService[Any]"] = {}
+
+
+class RefusedWithProblems(ValidationError):
+    """A refusal (a publish, a rollback) whose reasons are Problems: `{"field": [sentences]}` like any
+    ValidationError, with the problems themselves kept so that the API and the Director render them as
+    objects (id, message, node, param, line, column)."""
+
+    def __init__(self, message: dict[str, Any], problems: list[Problem]) -> None:
+        super().__init__(message)
+        self.problems = problems
 
 
 def register(service_class: type["ConfigService[M]"]) -> type["ConfigService[M]"]:

@@ -24,6 +24,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.api.serializers import ProblemSerializer
+from core.services import RefusedWithProblems
+
 API_PREFIX = "/api/"
 
 
@@ -40,6 +43,11 @@ class ErrorSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Validation errors only: field path (`name`, `skills.0.level`, `non_field_errors`) -> messages.",
+    )
+    problems = ProblemSerializer(
+        many=True,
+        required=False,
+        help_text="A refusal whose reasons are script or SQL problems (publish, rollback): each as an object.",
     )
 
 
@@ -89,6 +97,7 @@ def error_body(exc: exceptions.APIException) -> dict[str, Any]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    problems = getattr(exc, "problems", None) if isinstance(exc, RefusedWithProblems) else None
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=service_error_detail(exc))
     elif isinstance(exc, Http404):
@@ -98,6 +107,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.APIException):
         response.data = error_body(exc)
+        if problems is not None:
+            response.data["problems"] = [problem.as_dict() for problem in problems]
     return response
 
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from core.problems import Problem
-from core.services import ConfigService, register, service_for
+from core.services import ConfigService, RefusedWithProblems, register, service_for
 from scripts_app.engine.validate import validate_graph_json
 from scripts_app.models import Script, ScriptVersion
 from scripts_app.models.script import graph_format_error
@@ -41,8 +41,8 @@ def graph_errors(graph: Any, *, name: str = "") -> list[Problem]:
     return validate_graph_json(graph, build_validation_env(), name=name)
 
 
-def _refused(errors: list[Problem], prefix: str = "") -> ValidationError:
-    return ValidationError({"graph": [f"{prefix}{error}" for error in errors]})
+def _refused(errors: list[Problem], **more: str) -> RefusedWithProblems:
+    return RefusedWithProblems({**more, "graph": [str(error) for error in errors]}, errors)
 
 
 @register
@@ -115,12 +115,7 @@ def script_rollback(*, script: Script, version: int, user: Any = None, comment: 
             raise ValidationError({"version": f"v{version} is already the current version."})
         errors = graph_errors(source.graph, name=locked.name)
         if errors:
-            raise ValidationError(
-                {
-                    "version": f"v{version} cannot be made current again: it does not validate any more.",
-                    **_refused(errors).error_dict,
-                }
-            )
+            raise _refused(errors, version=f"v{version} cannot be made current again: it does not validate any more.")
         note = f"rollback of v{version}" + (f": {comment}" if comment else "")
         new = _freeze(locked, graph=source.graph, user=user, comment=note[:255])
     script.current_version = new

@@ -60,7 +60,8 @@ def test_a_body_that_is_not_json_is_400(api):
 
 
 def test_an_unknown_action_saves_but_cannot_be_published(api):
-    """201 with draft_errors listing scripts.E003; publish is 400 with that id."""
+    """201 with draft_errors listing scripts.E003; publish is 400 with that id, the problem as the same object
+    `draft_errors` and validate/ give."""
     response = api.post(LIST, {"name": "Odd", "graph": graphs.unknown_action()}, format="json")
     assert response.status_code == 201
     errors = response.json()["draft_errors"]
@@ -69,6 +70,7 @@ def test_an_unknown_action_saves_but_cannot_be_published(api):
     assert refused.status_code == 400
     by_field = refused.json()["errors"]
     assert list(by_field) == ["graph"] and by_field["graph"][0].startswith("scripts.E003")
+    assert refused.json()["problems"] == errors
 
 
 def test_read_only_fields_are_ignored(api, script):
