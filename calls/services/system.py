@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from calls.models import SystemSettings
 from core.audio import convert_audio_fields
 from core.services import ConfigService, register
@@ -16,6 +18,5 @@ class SystemSettingsService(ConfigService[SystemSettings]):
         convert_audio_fields(instance, data, ("music_on_hold",))
 
     def check_delete(self, instance: SystemSettings) -> None:
-        from django.core.exceptions import ValidationError
 
         raise ValidationError("System settings cannot be deleted.")

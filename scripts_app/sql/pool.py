@@ -26,6 +26,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import redis
+
 from scripts_app.sql import errors
 from scripts_app.sql.connect import ConnectionSettings, OdbcConnection
 from scripts_app.sql.permits import Permits
@@ -247,8 +249,6 @@ class PoolManager:
     @property
     def permits(self) -> Permits:
         if self._permits is None:
-            import redis
-
             url = self.redis_url
             prefix = self.prefix
             if url is None or prefix is None:
@@ -261,7 +261,6 @@ class PoolManager:
         return self._permits
 
     def call_redis(self, method: Any, *args: Any) -> Any:
-        import redis
 
         try:
             return method(*args)

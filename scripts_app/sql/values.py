@@ -23,6 +23,9 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import sqlglot
+from sqlglot import exp
+
 _DECIMAL_TYPE = re.compile(r"^\s*(?:DECIMAL|NUMERIC|DEC)\s*\(\s*\d+\s*,\s*(\d+)\s*\)", re.I)
 
 
@@ -96,9 +99,6 @@ def sqlite_declared_scales(
     """
     unknown: list[int | None] = [None] * column_count
     try:
-        import sqlglot
-        from sqlglot import exp
-
         tree = sqlglot.parse_one(sql, read="sqlite")
     except Exception:  # any parse problem: fall back to the values as the driver gave them
         return unknown
