@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END, installation_env, manage, media_pool
+from tests.integration.media import sipfront_helpers as f
+from tests.integration.media.pool import END_TO_END, ROOT, installation_env, manage, media_pool
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIS_DB = 10  # with a key prefix of this run's own: never flushed
 INTERVAL_S = 3  # the model's minimum is 10 s; set straight in the database to keep the test short
 OVERFLOW_AFTER = 2  # Customer Care's maximum queue time (s): then its overflow script runs

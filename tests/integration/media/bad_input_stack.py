@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.media_worker import child_helpers as h
-from tests.media_worker import sipfront_helpers as f
+from tests.integration.media import child_helpers as h
+from tests.integration.media import sipfront_helpers as f
+from tests.media_worker.process.pids import pid_alive
 
-ROOT = Path(__file__).resolve().parents[2]
 HELLO = "5100"
 DIGITS = "5200"
 SLOW_SQL = "5300"
@@ -125,7 +125,7 @@ class Stack:
         """Same children as before, all alive, no death in the supervisor's log, no traceback."""
         text = self.log_text()
         assert self.child_pids() == pids, text[-3000:]
-        assert all(h.pid_alive(pid) for pid in pids), text[-3000:]
+        assert all(pid_alive(pid) for pid in pids), text[-3000:]
         assert "exited with" not in text, text[-3000:]
         assert "Traceback" not in text, text[-5000:]
 
@@ -184,7 +184,7 @@ def start_stack(tmp_path_factory, odbc: Any, *, children: int = 2):
     """Generator body of the module fixture: yields a `Stack`, stops everything afterwards."""
     import redis
 
-    from tests.media_worker.pool import manage, media_pool
+    from tests.integration.media.pool import manage, media_pool
 
     var = tmp_path_factory.mktemp("var")
     work = tmp_path_factory.mktemp("bad_input")

@@ -23,13 +23,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END, manage, media_pool
+from tests.integration.media import sipfront_helpers as f
+from tests.integration.media.pool import END_TO_END, manage, media_pool
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIS_DB = 9  # 10-15 belong to other end-to-end modules, which flush theirs; ours is only a key prefix
 PROFILE = {"Customer Number": "1001", "ANI": "+15551230001", "Customer Type": "STOCKS", "Call Type": "Callback"}
 

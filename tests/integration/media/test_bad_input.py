@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.media_worker import bad_input_stack as b
-from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END
+from tests.integration.media import bad_input_stack as b
+from tests.integration.media import sipfront_helpers as f
+from tests.integration.media.pool import END_TO_END
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")

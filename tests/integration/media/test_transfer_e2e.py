@@ -21,15 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.media_worker import child_helpers as h
-from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END, manage, media_pool
-from tests.media_worker.test_agent_legs import _agents, _call, _invites, _rows, _states, _wait_rows
+from tests.integration.media import child_helpers as h
+from tests.integration.media import sipfront_helpers as f
+from tests.integration.media.pool import END_TO_END, manage, media_pool
+from tests.integration.media.test_agent_legs import _agents, _call, _invites, _rows, _states, _wait_rows
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
 
-ROOT = Path(__file__).resolve().parents[2]
 CHILDREN = 2
 REDIS_DB = 9  # shared with test_originate_e2e, never flushed: ours is only a key prefix (10-15 are flushed by others)
 GOODBYE_IRN = "5198"

@@ -20,14 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.media_worker import child_helpers as h
-from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END, manage, media_pool
+from tests.integration.media import child_helpers as h
+from tests.integration.media import sipfront_helpers as f
+from tests.integration.media.pool import END_TO_END, manage, media_pool
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
 
-ROOT = Path(__file__).resolve().parents[2]
 IRN_NUMBER = "5100"
 DTMF_NUMBER = "5200"
 HOLD_NUMBER = "5300"
@@ -204,23 +203,3 @@ def test_a_child_killed_mid_call_leaves_a_record_ended_by_failure_and_new_calls_
         f.stop_process(caller)
     result = _call(stack, IRN_NUMBER, calls=8, rate=4, timeout=30)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
-
-
-def test_prompts_without_a_recording_are_synthesised_and_cached(tmp_path, monkeypatch):
-    """A fresh install still has audible prompts: espeak-ng + sox to 8 kHz mono 16-bit, cached."""
-    import wave
-
-    from media_worker.pjsua import prompts
-
-    monkeypatch.setattr(prompts, "var_dir", lambda: tmp_path)
-    path = prompts.prompt_path("thank_you", 0)
-    assert path.parent == tmp_path / "prompts" / "cache"
-    with wave.open(str(path)) as wav:
-        assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (8000, 1, 2)
-        assert wav.getnframes() > 8000 * 0.3
-    assert prompts.prompt_path("thank_you", 0) == path  # cached
-    assert prompts.prompt_path("thank_you", 2) != path  # another voice
-    recorded = tmp_path / "prompts" / "0" / "thank_you.wav"
-    recorded.parent.mkdir(parents=True)
-    recorded.write_bytes(path.read_bytes())
-    assert prompts.prompt_path("thank_you", 0) == recorded

@@ -22,14 +22,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.media_worker import child_helpers as h
-from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END, manage, media_pool
+from tests.integration.media import child_helpers as h
+from tests.integration.media import sipfront_helpers as f
+from tests.integration.media.pool import END_TO_END, ROOT, manage, media_pool
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
 
-ROOT = Path(__file__).resolve().parents[2]
 IRN = "5100"
 CHILDREN = 2
 REDIS_DB = 13
