@@ -18,16 +18,18 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import subprocess
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import redis
+
 from tests.integration.media import child_helpers as h
+from tests.integration.media import db
 from tests.integration.media import sipfront_helpers as f
+from tests.integration.media.pool import manage, media_pool
 from tests.media_worker.process.pids import pid_alive
 
 HELLO = "5100"
@@ -130,21 +132,10 @@ class Stack:
         assert "Traceback" not in text, text[-5000:]
 
     def records(self, where: str, params: tuple = ()) -> list[dict]:
-        return rows(self.db, f"SELECT * FROM acd_callrecord WHERE {where} ORDER BY id", params)
+        return db.records(self.db, where, params)
 
     def wait_records(self, where: str, params: tuple, count: int, timeout: float = 20.0) -> list[dict]:
-        deadline = time.monotonic() + timeout
-        while True:
-            found = self.records(where, params)
-            if len(found) >= count or time.monotonic() > deadline:
-                return found
-            time.sleep(0.2)
-
-
-def rows(db: Path, sql: str, params: tuple = ()) -> list[dict]:
-    with sqlite3.connect(db, timeout=10) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(sql, params)]
+        return db.wait_records(self.db, where, params, count, timeout)
 
 
 @dataclass
@@ -182,10 +173,6 @@ def run_sipp(
 
 def start_stack(tmp_path_factory, odbc: Any, *, children: int = 2):
     """Generator body of the module fixture: yields a `Stack`, stops everything afterwards."""
-    import redis
-
-    from tests.integration.media.pool import manage, media_pool
-
     var = tmp_path_factory.mktemp("var")
     work = tmp_path_factory.mktemp("bad_input")
     redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"

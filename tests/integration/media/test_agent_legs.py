@@ -13,16 +13,16 @@ from __future__ import annotations
 import ast
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
+import redis
 
 from tests.integration.media import child_helpers as h
+from tests.integration.media import db
 from tests.integration.media import sipfront_helpers as f
 from tests.integration.media.pool import END_TO_END, ROOT, manage, media_pool
 
@@ -67,8 +67,6 @@ def _agents(env, *, login=(), logout=()) -> str:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    import redis
-
     var = tmp_path_factory.mktemp("var")
     work = tmp_path_factory.mktemp("agents")
     redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
@@ -102,8 +100,14 @@ def stack(tmp_path_factory):
     try:
         with media_pool(env, work, CHILDREN, ready_s=40) as (front, log):
             try:
-                db = var / "ccweb.sqlite3"
-                yield {"env": env, "db": db, "front": front, "work": work, "log": log, "phones": phones}
+                yield {
+                    "env": env,
+                    "db": var / "ccweb.sqlite3",
+                    "front": front,
+                    "work": work,
+                    "log": log,
+                    "phones": phones,
+                }
             finally:
                 print(log.read_text(errors="replace")[-4000:])
     finally:
@@ -112,58 +116,20 @@ def stack(tmp_path_factory):
 
 
 def _call(stack, customer: str, timeout: int = 40) -> subprocess.CompletedProcess:
-    work = stack["work"]
-    port = f.free_udp_port()
-    args = ["sipp", f"{f.HOST}:{stack['front'].port}", "-sf", str(f.SCENARIOS / "uac_customer_info.xml")]
-    args += ["-i", f.HOST, "-p", str(port), "-s", IRN, "-bind_local", "-m", "1", "-r", "1"]
-    for index, digit in enumerate(customer, start=1):
-        args += ["-set", f"d{index}", digit]
-    args += ["-mp", str(f.free_udp_port()), "-nostdin", "-timeout", f"{timeout}s", "-timeout_error"]
-    args += ["-trace_msg", "-message_file", str(work / f"uac_{port}_messages.log")]
-    args += ["-trace_err", "-error_file", str(work / f"uac_{port}_errors.log")]
-    result = subprocess.run(args, capture_output=True, text=True, timeout=timeout + 15, cwd=work)
-    result.messages = (work / f"uac_{port}_messages.log").read_text(errors="replace")
-    return result
-
-
-def _rows(db: Path, sql: str, params=()) -> list[dict]:
-    with sqlite3.connect(db, timeout=10) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(sql, params)]
-
-
-def _wait_rows(db: Path, sql: str, params, count: int, timeout: float = 20.0) -> list[dict]:
-    deadline = time.monotonic() + timeout
-    while True:
-        rows = _rows(db, sql, params)
-        if len(rows) >= count or time.monotonic() > deadline:
-            return rows
-        time.sleep(0.3)
-
-
-def _invites(phone: f.Sipp) -> list[str]:
-    text = phone.messages.read_text(errors="replace") if phone.messages.exists() else ""
-    parts = [part.split("\n\n", 1)[-1] for part in text.split("message received")[1:]]
-    return [part.split("\n\n", 1)[0] for part in parts if part.startswith("INVITE sip:")]
-
-
-def _last_record(stack) -> dict:
-    rows = _wait_rows(stack["db"], "SELECT * FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,), 1)
-    assert rows, "no closed record"
-    return max(rows, key=lambda r: r["id"])
+    return f.call_with_digits(stack["work"], stack["front"].port, IRN, customer, timeout=timeout)
 
 
 def _check_call(stack, customer: str, phone: str, agent: str, service: str, *, closed_before: int) -> dict:
     result = _call(stack, customer)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-2000:] + stack["log"].read_text(errors="replace")[-3000:]
-    invites = _invites(stack["phones"][phone])
+    invites = stack["phones"][phone].requests("INVITE")
     assert invites, stack["log"].read_text(errors="replace")[-3000:]
     invite = invites[-1]
     assert f"X-STCC-Customer-Number: {customer}" in invite, invite
     assert f"X-STCC-Service: {service}" in invite, invite
     assert f"X-STCC-Agent-Number: {agent}" in invite, invite
-    rows = _wait_rows(
+    rows = db.wait_rows(
         stack["db"], "SELECT * FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,), closed_before + 1
     )
     assert len(rows) == closed_before + 1, rows
@@ -172,10 +138,7 @@ def _check_call(stack, customer: str, phone: str, agent: str, service: str, *, c
     assert record["outcome"] == "completed", record
     assert (profile["Service"], profile["Agent Number"], profile["Customer Number"]) == (service, agent, customer)
     assert profile["Agent Extension"].startswith(f"sip:{agent}@"), profile
-    events = [
-        (r["kind"], r["agent"])
-        for r in _rows(stack["db"], "SELECT * FROM acd_acdevent WHERE call_id = ? ORDER BY id", (record["call_id"],))
-    ]
+    events = [(r["kind"], r["agent"]) for r in db.events(stack["db"], record["call_id"])]
     assert ("answered", agent) in events, events
     return {"record": record, "events": events}
 
@@ -201,8 +164,8 @@ def test_a_busy_agent_is_a_no_answer_and_the_call_waits_for_the_next_agent(stack
     way); when agent 1002 becomes ready the waiting caller is put through to 1002's phone."""
     _agents(stack["env"], logout=["1001", "1002"])
     _agents(stack["env"], login=["1003"])
-    closed = len(_rows(stack["db"], "SELECT id FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,)))
-    busy_before = len(_invites(stack["phones"]["busy"]))
+    closed = len(db.rows(stack["db"], "SELECT id FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,)))
+    busy_before = len(stack["phones"]["busy"].requests("INVITE"))
 
     result: dict = {}
     caller = threading.Thread(target=lambda: result.setdefault("r", _call(stack, "1002", timeout=60)))
@@ -210,27 +173,24 @@ def test_a_busy_agent_is_a_no_answer_and_the_call_waits_for_the_next_agent(stack
     try:
         deadline = time.monotonic() + 30
         while True:
-            no_answer = _rows(stack["db"], "SELECT * FROM acd_acdevent WHERE kind = 'no_answer' AND agent = '1003'")
+            no_answer = db.rows(stack["db"], "SELECT * FROM acd_acdevent WHERE kind = 'no_answer' AND agent = '1003'")
             if no_answer:
                 break
             assert time.monotonic() < deadline, stack["log"].read_text(errors="replace")[-3000:]
             time.sleep(0.3)
-        assert len(_invites(stack["phones"]["busy"])) > busy_before
+        assert len(stack["phones"]["busy"].requests("INVITE")) > busy_before
         _agents(stack["env"], logout=["1003"], login=["1002"])
     finally:
         caller.join(90)
     call = result["r"]
     assert call.returncode == 0, (call.stdout + call.stderr)[-2000:] + stack["log"].read_text(errors="replace")[-3000:]
-    rows = _wait_rows(
+    rows = db.wait_rows(
         stack["db"], "SELECT * FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,), closed + 1
     )
     record = max(rows, key=lambda r: r["id"])
     profile = json.loads(record["profile"])
     assert (record["outcome"], profile["Agent Number"], profile["Service"]) == ("completed", "1002", "Bonds")
-    events = [
-        (r["kind"], r["agent"])
-        for r in _rows(stack["db"], "SELECT * FROM acd_acdevent WHERE call_id = ? ORDER BY id", (record["call_id"],))
-    ]
+    events = [(r["kind"], r["agent"]) for r in db.events(stack["db"], record["call_id"])]
     assert ("no_answer", "1003") in events and ("answered", "1002") in events, events
     assert events.index(("no_answer", "1003")) < events.index(("answered", "1002")), events
 
@@ -241,8 +201,8 @@ def test_example_a_by_rfc_4733_from_a_pjsua2_caller_reaches_the_stocks_agent(sta
     INVITE carries X-STCC-Customer-Number and the user fields; the agent answers, then hangs up."""
     _agents(stack["env"], logout=["1001", "1002", "1003"])
     _agents(stack["env"], login=["1001"])
-    closed = len(_rows(stack["db"], "SELECT id FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,)))
-    invites_before = len(_invites(stack["phones"]["stocks"]))
+    closed = len(db.rows(stack["db"], "SELECT id FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,)))
+    invites_before = len(stack["phones"]["stocks"].requests("INVITE"))
     result = subprocess.run(
         [sys.executable, "manage.py", "democall", IRN, "--digits", "1001#", "--dtmf", "rfc4733"]
         + ["--timeout", "30", "--front", f"sip:{f.HOST}:{stack['front'].port}"],
@@ -253,14 +213,14 @@ def test_example_a_by_rfc_4733_from_a_pjsua2_caller_reaches_the_stocks_agent(sta
         timeout=90,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    invites = _invites(stack["phones"]["stocks"])
+    invites = stack["phones"]["stocks"].requests("INVITE")
     assert len(invites) == invites_before + 1, stack["log"].read_text(errors="replace")[-3000:]
     invite = invites[-1]
     assert "X-STCC-Customer-Number: 1001" in invite, invite
     assert "X-STCC-Service: Stocks" in invite and "X-STCC-Agent-Number: 1001" in invite, invite
     assert "X-STCC-Customer-Type: STOCKS" in invite, invite  # a user field, filled from the CRM row
     record = max(
-        _wait_rows(
+        db.wait_rows(
             stack["db"], "SELECT * FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,), closed + 1
         ),
         key=lambda r: r["id"],

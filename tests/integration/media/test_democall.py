@@ -26,6 +26,7 @@ import pytest
 from tests.integration.media import child_helpers as h
 from tests.integration.media import sipfront_helpers as f
 from tests.integration.media.pool import END_TO_END, ROOT, installation_env, manage, media_pool
+from tests.sql_databases import OdbcServer
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
@@ -70,8 +71,6 @@ print("ready")
 def mariadb(tmp_path_factory):
     """A fresh MariaDB database and login (tests/sql_databases.py), administered over TCP when the local
     socket the helper expects by default is not there."""
-    from tests.sql_databases import OdbcServer
-
     with pytest.MonkeyPatch.context() as patch:
         if not os.environ.get("CCWEB_TEST_MARIADB_ADMIN") and not Path("/run/mysqld/mysqld.sock").exists():
             host, port = (os.environ.get("CCWEB_TEST_MARIADB_HOST") or "127.0.0.1:3306").rsplit(":", 1)

@@ -13,14 +13,13 @@ import json
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
 from tests.integration.media import child_helpers as h
+from tests.integration.media import db
 from tests.integration.media import sipfront_helpers as f
 from tests.integration.media.pool import END_TO_END, manage, media_pool
 
@@ -119,21 +118,6 @@ def _call(
     return result
 
 
-def _records(db: Path, where: str, params=()) -> list[dict]:
-    with sqlite3.connect(db, timeout=10) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(f"SELECT * FROM acd_callrecord WHERE {where}", params)]
-
-
-def _wait_records(db: Path, where: str, params, count: int, timeout: float = 20.0) -> list[dict]:
-    deadline = time.monotonic() + timeout
-    while True:
-        rows = _records(db, where, params)
-        if len(rows) >= count or time.monotonic() > deadline:
-            return rows
-        time.sleep(0.3)
-
-
 def test_200_calls_at_10_per_second_run_the_script_and_are_recorded(stack):
     """Acceptance 1: sipp → Kamailio → 4 children; each call hears the prompt, the script hangs up."""
     started = time.monotonic()
@@ -143,7 +127,7 @@ def test_200_calls_at_10_per_second_run_the_script_and_are_recorded(stack):
     assert result.returncode == 0, output[-3000:] + stack["log"].read_text(errors="replace")[-3000:]
     assert (h._counter(output, "Successful call"), h._counter(output, "Failed call")) == (200, 0), output[-3000:]
     assert elapsed < 40, elapsed
-    done = _wait_records(stack["db"], "irn = ? AND outcome != 'active'", (IRN_NUMBER,), 200)
+    done = db.wait_records(stack["db"], "irn = ? AND outcome != 'active'", (IRN_NUMBER,), 200)
     assert len(done) == 200
     assert {r["outcome"] for r in done} == {"completed"}, {r["outcome"] for r in done}
     assert {r["ani"] for r in done} == {"+15551230000"} and {r["dnis"] for r in done} == {IRN_NUMBER}
@@ -153,14 +137,14 @@ def test_200_calls_at_10_per_second_run_the_script_and_are_recorded(stack):
         assert json.loads(row["profile"])["SW Call GUID"] == row["sw_call_guid"] != ""
     owners = {r["owner"] for r in done}
     assert len(owners) == CHILDREN, owners  # the front spread the calls over every child
-    assert not _records(stack["db"], "outcome = 'active'")
+    assert not db.records(stack["db"], "outcome = 'active'")
 
 
 def test_a_number_with_no_irn_gets_404_and_a_rejected_record(stack):
     result = _call(stack, "5999", calls=1, rate=1, timeout=15)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     assert "SIP/2.0 404" in result.messages
-    rows = _wait_records(stack["db"], "dnis = ?", ("5999",), 1)
+    rows = db.wait_records(stack["db"], "dnis = ?", ("5999",), 1)
     assert [(r["outcome"], r["sip_status"]) for r in rows] == [("rejected", 404)]
 
 
@@ -169,7 +153,7 @@ def test_dtmf_by_sip_info_reaches_get_digits_and_the_entry_is_spoken(stack):
     speaks it with espeak-ng, the script hangs up; the record keeps the entry and the trace."""
     result = _call(stack, DTMF_NUMBER, calls=2, rate=2, timeout=30, scenario="uac_dtmf_info.xml")
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
-    rows = _wait_records(stack["db"], "irn = ? AND outcome != 'active'", (DTMF_NUMBER,), 2)
+    rows = db.wait_records(stack["db"], "irn = ? AND outcome != 'active'", (DTMF_NUMBER,), 2)
     assert [r["outcome"] for r in rows] == ["completed", "completed"]
     for row in rows:
         assert json.loads(row["profile"])["Customer Number"] == "123"
@@ -187,13 +171,13 @@ def test_a_child_killed_mid_call_leaves_a_record_ended_by_failure_and_new_calls_
     args += ["-mp", str(f.free_udp_port()), "-timeout", "40s"]
     caller = subprocess.Popen(args, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        rows = _wait_records(stack["db"], "irn = ? AND outcome = 'active'", (HOLD_NUMBER,), 1, timeout=10)
+        rows = db.wait_records(stack["db"], "irn = ? AND outcome = 'active'", (HOLD_NUMBER,), 1, timeout=10)
         assert len(rows) == 1, rows
         owner_port = int(rows[0]["owner"].rsplit(":", 1)[1])
         started = re.findall(rf"started on port {owner_port}, pid (\d+)", stack["log"].read_text(errors="replace"))
         readies = stack["log"].read_text(errors="replace").count("ready {")
         os.kill(int(started[-1]), signal.SIGKILL)
-        done = _wait_records(stack["db"], "call_id = ? AND outcome != 'active'", (rows[0]["call_id"],), 1)
+        done = db.wait_records(stack["db"], "call_id = ? AND outcome != 'active'", (rows[0]["call_id"],), 1)
         assert [r["outcome"] for r in done] == ["ended_by_failure"]
         deadline = time.monotonic() + 15
         while stack["log"].read_text(errors="replace").count("ready {") <= readies:

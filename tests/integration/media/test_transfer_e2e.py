@@ -20,16 +20,19 @@ import uuid
 from pathlib import Path
 
 import pytest
+import redis
 
 from tests.integration.media import child_helpers as h
+from tests.integration.media import db
 from tests.integration.media import sipfront_helpers as f
 from tests.integration.media.pool import END_TO_END, manage, media_pool
-from tests.integration.media.test_agent_legs import _agents, _call, _invites, _rows, _states, _wait_rows
+from tests.integration.media.test_agent_legs import _agents, _states
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
 
 CHILDREN = 2
+ROUTE_IRN = "5100"  # the demo's: customer 1001 goes to Stocks
 REDIS_DB = 9  # shared with test_originate_e2e, never flushed: ours is only a key prefix (10-15 are flushed by others)
 GOODBYE_IRN = "5198"
 SCRIPT_TO_EXTENSION_IRN = "5197"
@@ -123,8 +126,6 @@ print("response", response.status_code, response.content.decode())
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    import redis
-
     var = tmp_path_factory.mktemp("var")
     work = tmp_path_factory.mktemp("transfer")
     redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
@@ -217,7 +218,7 @@ def _answered_call(stack, agent: str, after_id: int, timeout: float = 30.0) -> s
     """The ACD call id of the next call `agent` answers."""
     deadline = time.monotonic() + timeout
     while True:
-        rows = _rows(
+        rows = db.rows(
             stack["db"],
             "SELECT * FROM acd_acdevent WHERE kind = 'answered' AND agent = ? AND id > ?",
             (agent, after_id),
@@ -229,7 +230,7 @@ def _answered_call(stack, agent: str, after_id: int, timeout: float = 30.0) -> s
 
 
 def _last_event_id(stack) -> int:
-    rows = _rows(stack["db"], "SELECT MAX(id) AS id FROM acd_acdevent")
+    rows = db.rows(stack["db"], "SELECT MAX(id) AS id FROM acd_acdevent")
     return rows[0]["id"] or 0
 
 
@@ -240,7 +241,7 @@ def _transfer(stack, call_id: str, target: str) -> tuple[int, dict]:
 
 
 def _record(stack, call_id: str) -> dict:
-    rows = _wait_rows(
+    rows = db.wait_rows(
         stack["db"], "SELECT * FROM acd_callrecord WHERE call_id = ? AND outcome != 'active'", (call_id,), 1
     )
     assert rows, f"record of {call_id} not closed: " + stack["log"].read_text(errors="replace")[-4000:]
@@ -250,15 +251,16 @@ def _record(stack, call_id: str) -> dict:
 
 
 def _events(stack, call_id: str) -> list[tuple[str, str]]:
-    return [
-        (r["kind"], r["agent"])
-        for r in _rows(stack["db"], "SELECT * FROM acd_acdevent WHERE call_id = ? ORDER BY id", (call_id,))
-    ]
+    return [(r["kind"], r["agent"]) for r in db.events(stack["db"], call_id)]
 
 
 def _caller(stack, customer: str = "1001", timeout: int = 60) -> tuple[threading.Thread, dict]:
     result: dict = {}
-    thread = threading.Thread(target=lambda: result.setdefault("r", _call(stack, customer, timeout=timeout)))
+
+    def call() -> None:
+        result["r"] = f.call_with_digits(stack["work"], stack["front"].port, ROUTE_IRN, customer, timeout=timeout)
+
+    thread = threading.Thread(target=call)
     thread.start()
     return thread, result
 
@@ -270,8 +272,7 @@ def _caller_done(stack, thread: threading.Thread, result: dict) -> None:
 
 
 def _bye_received(phone: f.Sipp) -> int:
-    text = phone.messages.read_text(errors="replace") if phone.messages.exists() else ""
-    return sum(1 for part in text.split("message received")[1:] if part.split("\n\n", 1)[-1].startswith("BYE sip:"))
+    return len(phone.requests("BYE"))
 
 
 def test_transfer_to_a_bare_extension_rings_it_with_the_profile_and_bridges_the_caller(stack):
@@ -282,7 +283,7 @@ def test_transfer_to_a_bare_extension_rings_it_with_the_profile_and_bridges_the_
     states = _states(_agents(stack["env"], login=["1001"], logout=["1002", "1003"]))
     assert states["1001"] == "available", states
     before, agent_byes = _last_event_id(stack), _bye_received(stack["phones"]["agent"])
-    targets_before = len(_invites(stack["phones"]["target"]))
+    targets_before = len(stack["phones"]["target"].requests("INVITE"))
     thread, result = _caller(stack)
     call_id = _answered_call(stack, "1001", before)
     status, body = _transfer(stack, call_id, "1002")
@@ -294,7 +295,7 @@ def test_transfer_to_a_bare_extension_rings_it_with_the_profile_and_bridges_the_
     )
     _caller_done(stack, thread, result)
 
-    invites = _invites(stack["phones"]["target"])
+    invites = stack["phones"]["target"].requests("INVITE")
     assert len(invites) == targets_before + 1, stack["log"].read_text(errors="replace")[-4000:]
     assert "X-STCC-Customer-Number: 1001" in invites[-1] and "X-STCC-Service: Stocks" in invites[-1], invites[-1]
     assert _bye_received(stack["phones"]["agent"]) == agent_byes + 1  # the agent's leg was hung up
@@ -378,7 +379,7 @@ def _dial(stack, irn: str, timeout: int = 40) -> subprocess.CompletedProcess:
 
 
 def _last_record_of(stack, irn: str) -> dict:
-    rows = _wait_rows(
+    rows = db.wait_rows(
         stack["db"], "SELECT call_id FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (irn,), 1
     )
     assert rows, stack["log"].read_text(errors="replace")[-4000:]
@@ -389,12 +390,12 @@ def test_a_scripts_transfer_action_dials_an_extension_or_re_routes_to_an_irn(sta
     """IRN 5197's script sets Customer Number and transfers to extension "1002": the phone gets the INVITE
     with X-STCC-Customer-Number, answers, hangs up, and the caller's leg ends with it. IRN 5196's script
     transfers to IRN 5198: the caller then hears 5198's script on the same call (one record, both scripts)."""
-    targets_before = len(_invites(stack["phones"]["target"]))
+    targets_before = len(stack["phones"]["target"].requests("INVITE"))
     result = _dial(stack, SCRIPT_TO_EXTENSION_IRN)
     assert result.returncode == 0, (result.stdout + result.stderr)[-2000:] + stack["log"].read_text(errors="replace")[
         -4000:
     ]
-    invites = _invites(stack["phones"]["target"])
+    invites = stack["phones"]["target"].requests("INVITE")
     assert len(invites) == targets_before + 1 and "X-STCC-Customer-Number: 4242" in invites[-1], invites[-1:]
     record = _last_record_of(stack, SCRIPT_TO_EXTENSION_IRN)
     steps = [(s["action"], s["exit"], s.get("by", "")) for s in record["trace"]]
@@ -438,14 +439,14 @@ def test_the_agents_phone_transfers_by_refer(stack):
     manage(env, "shell", "-c", EXTENSION.replace("URI", f"sip:1001@{f.HOST}:{phones['refers'].port}"))
     try:
         _agents(env, login=["1001"])
-        before, targets_before = _last_event_id(stack), len(_invites(phones["target"]))
+        before, targets_before = _last_event_id(stack), len(phones["target"].requests("INVITE"))
         thread, result = _caller(stack)
         call_id = _answered_call(stack, "1001", before)
         _caller_done(stack, thread, result)
     finally:
         manage(env, "shell", "-c", EXTENSION.replace("URI", f"sip:1001@{f.HOST}:{phones['agent'].port}"))
 
-    invites = _invites(phones["target"])
+    invites = phones["target"].requests("INVITE")
     assert len(invites) == targets_before + 1 and "X-STCC-Customer-Number: 1001" in invites[-1], invites[-1:]
     sent = phones["refers"].messages.read_text(errors="replace")
     assert "SIP/2.0 603" in sent and _bye_received(phones["refers"]) >= 1
