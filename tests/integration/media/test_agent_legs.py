@@ -10,7 +10,6 @@ picks the service; the owning child rings the reserved agent, bridges, and the a
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import subprocess
@@ -22,9 +21,10 @@ import pytest
 import redis
 
 from tests.integration.media import child_helpers as h
-from tests.integration.media import db
+from tests.integration.media import db, setup_commands
 from tests.integration.media import sipfront_helpers as f
 from tests.integration.media.pool import END_TO_END, ROOT, manage, media_pool
+from tests.integration.run import call
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
@@ -33,36 +33,10 @@ IRN = "5100"
 CHILDREN = 2
 REDIS_DB = 13
 
-SETUP = """
-from acd.models import Agent
-from acd.services.live_config import load_live_config
-for number, uri in EXTENSIONS.items():
-    Agent.objects.filter(number=number).update(extension=uri)
-load_live_config()
-print("ready")
-"""
 
-AGENTS = """
-from acd import notifier
-from acd.models import Agent
-from acd.services.agent_states import agent_login, agent_logout
-engine = notifier.engine()
-for number in LOGOUT:
-    if (engine.agent(number) or {}).get("state", "logged_out") != "logged_out":
-        agent_logout(agent=Agent.objects.get(number=number))
-for number in LOGIN:
-    agent_login(agent=Agent.objects.get(number=number), ready=True)
-print("states", {n: (engine.agent(n) or {}).get("state") for n in ["1001", "1002", "1003"]})
-"""
-
-
-def _states(output: str) -> dict[str, str]:
-    return ast.literal_eval(output.split("states", 1)[1].strip().splitlines()[0])
-
-
-def _agents(env, *, login=(), logout=()) -> str:
-    code = AGENTS.replace("LOGOUT", repr(list(logout))).replace("LOGIN", repr(list(login)))
-    return manage(env, "shell", "-c", code)
+def _agents(env, *, login=(), logout=()) -> dict[str, str | None]:
+    """Agents logged out, then in and ready; the live states of 1001-1003."""
+    return call(env, setup_commands.log_agents, login=list(login), logout=list(logout))
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +69,7 @@ def stack(tmp_path_factory):
         "1002": f"sip:1002@{f.HOST}:{phones['bonds'].port}",
         "1003": f"sip:1003@{f.HOST}:{phones['busy'].port}",
     }
-    assert "ready" in manage(env, "shell", "-c", SETUP.replace("EXTENSIONS", repr(extensions)))
+    assert call(env, setup_commands.set_extensions, extensions=extensions) == extensions
 
     try:
         with media_pool(env, work, CHILDREN, ready_s=40) as (front, log):
@@ -147,7 +121,7 @@ def test_example_a_customers_reach_the_stocks_and_the_bonds_agent_with_the_heade
     """1001 (STOCKS) rings agent 1001's phone, 1002 (BONDS) agent 1002's; each INVITE carries the exported
     fields as X-STCC-* headers, the agent answers, the legs are bridged, the agent's BYE ends both legs, and
     the record closes completed with the agent's fields; the agent goes to wrap-up."""
-    states = _states(_agents(stack["env"], login=["1001", "1002"], logout=["1003"]))
+    states = _agents(stack["env"], login=["1001", "1002"], logout=["1003"])
     assert (states["1001"], states["1002"]) == ("available", "available"), states
     started = time.monotonic()
     first = _check_call(stack, "1001", "stocks", "1001", "Stocks", closed_before=0)
@@ -155,7 +129,7 @@ def test_example_a_customers_reach_the_stocks_and_the_bonds_agent_with_the_heade
     second = _check_call(stack, "1002", "bonds", "1002", "Bonds", closed_before=1)
     assert second["events"][0][0] == "queued"
     assert time.monotonic() - started < 40
-    states = _states(_agents(stack["env"]))
+    states = _agents(stack["env"])
     assert (states["1001"], states["1002"]) == ("wrap_up", "wrap_up"), states  # the call ended for the agents too
 
 

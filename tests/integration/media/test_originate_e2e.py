@@ -11,7 +11,6 @@ front, as `make run` has it) does the rest.
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import re
@@ -22,52 +21,16 @@ from datetime import datetime
 import pytest
 import redis
 
-from tests.integration.media import db
+from tests.integration.media import db, setup_commands
 from tests.integration.media import sipfront_helpers as f
 from tests.integration.media.pool import END_TO_END, manage, media_pool
+from tests.integration.run import call
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
 
 REDIS_DB = 9  # 10-15 belong to other end-to-end modules, which flush theirs; ours is only a key prefix
 PROFILE = {"Customer Number": "1001", "ANI": "+15551230001", "Customer Type": "STOCKS", "Call Type": "Callback"}
-
-SETUP = """
-from acd.models import Agent
-from acd.services.live_config import load_live_config
-Agent.objects.filter(number="1001").update(extension=EXTENSION)
-load_live_config()
-print("ready")
-"""
-
-# a waiting Stocks call becomes a callback (its caller has hung up); then agent 1001 gets ready
-CALLBACK = """
-from acd import notifier
-from acd.models import Agent
-from acd.services import acd_calls
-from acd.services.agent_states import agent_login, agent_ready
-agent = Agent.objects.get(number="1001")
-engine = notifier.engine()
-if (engine.agent("1001") or {}).get("state", "logged_out") == "logged_out":
-    agent_login(agent=agent)
-elif engine.agent("1001")["state"] != "released":
-    from acd.services.agent_states import agent_force_state
-    agent_force_state(agent=agent, state="released")
-acd_calls.call_queued(call_id=CALL, service="Stocks", owner="a-caller-child")
-acd_calls.callback_requested(call_id=CALL, destinations=DESTINATIONS, profile=PROFILE)
-agent_ready(agent=agent)
-print("states", {"agent": engine.agent("1001")["state"], "call": engine.call(CALL).get("state", "")})
-"""
-
-STATE = """
-from acd import notifier
-engine = notifier.engine()
-print("states", {"agent": (engine.agent("1001") or {}).get("state"), "call": engine.call(CALL).get("state", "")})
-"""
-
-
-def _states(output: str) -> dict[str, str]:
-    return ast.literal_eval(output.split("states", 1)[1].strip().splitlines()[0])
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +61,7 @@ def stack(tmp_path_factory):
         manage(env, "migrate", "--no-input")
         manage(env, "load_demo")
         extension = f"sip:1001@{f.HOST}:{phones['agent'].port}"
-        assert "ready" in manage(env, "shell", "-c", SETUP.replace("EXTENSION", repr(extension)))
+        assert call(env, setup_commands.set_extensions, extensions={"1001": extension}) == {"1001": extension}
         with media_pool(env, work, 1, ready_s=40) as (front, log):
             try:
                 yield {"env": env, "db": var / "ccweb.sqlite3", "log": log, "phones": phones}
@@ -114,12 +77,14 @@ def stack(tmp_path_factory):
 
 
 def _callback(stack, call_id: str, destinations: list[str]) -> dict[str, str]:
-    code = CALLBACK.replace("CALL", repr(call_id)).replace("DESTINATIONS", repr(destinations))
-    return _states(manage(stack["env"], "shell", "-c", code.replace("PROFILE", repr(PROFILE))))
+    """A waiting Stocks call becomes a callback (its caller has hung up); then agent 1001 gets ready."""
+    return call(
+        stack["env"], setup_commands.request_callback, call_id=call_id, destinations=destinations, profile=PROFILE
+    )
 
 
 def _engine_state(stack, call_id: str) -> dict[str, str]:
-    return _states(manage(stack["env"], "shell", "-c", STATE.replace("CALL", repr(call_id))))
+    return call(stack["env"], setup_commands.callback_state, call_id=call_id)
 
 
 def _attempts(stack, call_id: str, count: int) -> list[dict]:

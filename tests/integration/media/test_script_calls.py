@@ -1,10 +1,11 @@
 """Real calls run their IRN's script in the media children (issue 6, acceptance 1).
 
 A separate ccweb installation (its own var/ dir and file SQLite database, as `tests/integration/test_stack.py`
-uses) with an IRN whose published script plays a prompt and hangs up; `manage.py media_worker` with 4
-children behind a real Kamailio front; sipp places 200 calls at 10 calls/s with a caller that keeps the
-route set and waits for the child's BYE. Every call succeeds and has its CallRecord (completed, with the
-script's trace); a number with no IRN gets 404 and a rejected CallRecord.
+uses) with an IRN whose published script plays a prompt and hangs up (and two more: setup_commands'
+script_calls_installation); `manage.py media_worker` with 4 children behind a real Kamailio front; sipp places
+200 calls at 10 calls/s with a caller that keeps the route set and waits for the child's BYE. Every call
+succeeds and has its CallRecord (completed, with the script's trace); a number with no IRN gets 404 and a
+rejected CallRecord.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import time
 import pytest
 
 from tests.integration.media import child_helpers as h
-from tests.integration.media import db
+from tests.integration.media import db, setup_commands
 from tests.integration.media import sipfront_helpers as f
 from tests.integration.media.pool import END_TO_END, manage, media_pool
+from tests.integration.run import call
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
@@ -31,50 +33,6 @@ DTMF_NUMBER = "5200"
 HOLD_NUMBER = "5300"
 CHILDREN = 4
 PROMPT_SECONDS = 0.4
-
-SETUP = (
-    """
-from acd.models import IRN
-from scripts_app.services.scripts import script_publish, script_save_draft
-graph = {
-    "start": "greet",
-    "nodes": [{"id": "greet", "action": "play_prompt", "params": {"prompts": ["hello"]}, "exits": {"next": None}}],
-}
-script = script_save_draft(data={"name": "Hello", "graph": graph})
-script_publish(script=script)
-IRN.objects.create(number="NUMBER", name="Hello line", destination_kind="script", destination_script=script)
-digits = {
-    "start": "ask",
-    "nodes": [
-        {
-            "id": "ask",
-            "action": "get_digits",
-            "params": {"prompt": ["hello"], "field": "Customer Number", "max_digits": 6, "first_timeout": 5},
-            "exits": {"success": "say", "timeout": None, "invalid": None},
-        },
-        {
-            "id": "say",
-            "action": "announce",
-            "params": {"field": "Customer Number", "format": "digits"},
-            "exits": {"next": None},
-        },
-    ],
-}
-script = script_save_draft(data={"name": "Digits", "graph": digits})
-script_publish(script=script)
-IRN.objects.create(number="DTMF", name="Digits line", destination_kind="script", destination_script=script)
-hold = {
-    "start": "moh",
-    "nodes": [{"id": "moh", "action": "music_on_hold", "params": {"seconds": 20}, "exits": {"next": None}}],
-}
-script = script_save_draft(data={"name": "Hold", "graph": hold})
-script_publish(script=script)
-IRN.objects.create(number="HOLD", name="Hold line", destination_kind="script", destination_script=script)
-print("ready")
-""".replace("NUMBER", IRN_NUMBER)
-    .replace("DTMF", DTMF_NUMBER)
-    .replace("HOLD", HOLD_NUMBER)
-)
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +50,8 @@ def stack(tmp_path_factory):
     }
     env.pop("DATABASE_URL", None)
     manage(env, "migrate", "--no-input")
-    assert "ready" in manage(env, "shell", "-c", SETUP)
+    irns = call(env, setup_commands.script_calls_installation, hello=IRN_NUMBER, digits=DTMF_NUMBER, hold=HOLD_NUMBER)
+    assert irns == {IRN_NUMBER: "Hello", DTMF_NUMBER: "Digits", HOLD_NUMBER: "Hold"}, irns
     (var / "prompts" / "0").mkdir(parents=True)
     h.make_prompt(var / "prompts" / "0" / "hello.wav", seconds=PROMPT_SECONDS)
 

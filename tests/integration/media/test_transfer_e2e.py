@@ -23,10 +23,10 @@ import pytest
 import redis
 
 from tests.integration.media import child_helpers as h
-from tests.integration.media import db
+from tests.integration.media import db, setup_commands
 from tests.integration.media import sipfront_helpers as f
 from tests.integration.media.pool import END_TO_END, manage, media_pool
-from tests.integration.media.test_agent_legs import _agents, _states
+from tests.integration.run import call
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
@@ -37,27 +37,6 @@ REDIS_DB = 9  # shared with test_originate_e2e, never flushed: ours is only a ke
 GOODBYE_IRN = "5198"
 SCRIPT_TO_EXTENSION_IRN = "5197"
 SCRIPT_TO_IRN_IRN = "5196"
-
-SETUP = """
-from acd.models import IRN, Agent
-from acd.services.live_config import load_live_config
-from scripts_app.models import Script
-from scripts_app.services.scripts import script_import, script_publish
-for number, uri in EXTENSIONS.items():
-    Agent.objects.filter(number=number).update(extension=uri)
-for number, name, nodes in SCRIPTS:
-    graph = {"start": nodes[0]["id"], "nodes": nodes}
-    script = Script.objects.filter(name=name).first() or script_import(
-        data={"name": name, "description": "transfer tests", "parameters": {}, "graph": graph}
-    )
-    if script.current_version is None:
-        script_publish(script=script, comment="test")
-    IRN.objects.get_or_create(
-        number=number, defaults={"name": name, "destination_kind": "script", "destination_script": script}
-    )
-load_live_config()
-print("ready")
-"""
 
 _BYE = {"id": "bye", "action": "hang_up", "params": {}, "exits": {}}
 _SORRY = {"id": "sorry", "action": "play_prompt", "params": {"prompts": ["transfer_goodbye"]}, "exits": {"next": "bye"}}
@@ -111,18 +90,6 @@ SCRIPTS = [
     ),
 ]
 
-TRANSFER = """
-from django.contrib.auth import get_user_model
-from rest_framework.test import APIClient
-user = get_user_model().objects.filter(username="transfer-admin").first()
-if user is None:
-    user = get_user_model().objects.create_superuser("transfer-admin", "t@example.com", "transfer-pass-123")
-client = APIClient(HTTP_HOST="127.0.0.1")
-client.force_authenticate(user)
-response = client.post("/api/calls/CALL/transfer/", {"target": "TARGET"}, format="json")
-print("response", response.status_code, response.content.decode())
-"""
-
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
@@ -168,10 +135,10 @@ def stack(tmp_path_factory):
         "1002": f"sip:1002@{f.HOST}:{phones['target'].port}",
         "1003": f"sip:1003@{f.HOST}:{phones['next'].port}",
     }
-    setup = SETUP.replace("EXTENSIONS", repr(extensions)).replace("SCRIPTS", repr(SCRIPTS))
 
     try:
-        assert "ready" in manage(env, "shell", "-c", setup)
+        irns = call(env, setup_commands.transfer_installation, extensions=extensions, scripts=SCRIPTS)
+        assert irns == {number: name for number, name, _ in SCRIPTS}, irns
         with media_pool(env, work, CHILDREN, ready_s=40) as (front, log):
             try:
                 yield {
@@ -234,10 +201,14 @@ def _last_event_id(stack) -> int:
     return rows[0]["id"] or 0
 
 
+def _agents(env, *, login=(), logout=()) -> dict[str, str | None]:
+    """Agents logged out, then in and ready; the live states of 1001-1003."""
+    return call(env, setup_commands.log_agents, login=list(login), logout=list(logout))
+
+
 def _transfer(stack, call_id: str, target: str) -> tuple[int, dict]:
-    output = manage(stack["env"], "shell", "-c", TRANSFER.replace("CALL", call_id).replace("TARGET", target))
-    status, body = output.split("response", 1)[1].strip().split(" ", 1)
-    return int(status), json.loads(body)
+    response = call(stack["env"], setup_commands.api_transfer, call_id=call_id, target=target)
+    return response["status"], response["body"]
 
 
 def _record(stack, call_id: str) -> dict:
@@ -280,7 +251,7 @@ def test_transfer_to_a_bare_extension_rings_it_with_the_profile_and_bridges_the_
     phone gets a BYE and 1001 goes to wrap-up; 1002's phone gets the INVITE with the X-STCC headers, answers,
     talks, hangs up — and the caller's leg ends with it (the caller got the BYE: sipp exits 0). The record is
     completed with a transfer entry in its trace."""
-    states = _states(_agents(stack["env"], login=["1001"], logout=["1002", "1003"]))
+    states = _agents(stack["env"], login=["1001"], logout=["1002", "1003"])
     assert states["1001"] == "available", states
     before, agent_byes = _last_event_id(stack), _bye_received(stack["phones"]["agent"])
     targets_before = len(stack["phones"]["target"].requests("INVITE"))
@@ -312,7 +283,7 @@ def test_transfer_to_a_bare_extension_rings_it_with_the_profile_and_bridges_the_
         "1002",
     )
     assert _events(stack, call_id) == [("queued", ""), ("offered", "1001"), ("answered", "1001")]
-    assert _states(_agents(stack["env"]))["1001"] == "wrap_up"
+    assert _agents(stack["env"])["1001"] == "wrap_up"
 
 
 def test_transfer_to_an_irn_runs_its_script_on_the_same_call(stack):
@@ -337,7 +308,7 @@ def test_transfer_to_an_irn_runs_its_script_on_the_same_call(stack):
     assert steps[0] == ("get_digits", "success", first) and steps[at - 1] == ("queue_to_service", "queued", first)
     assert record["profile"]["Agent Number"] == "" and record["irn"] == "5100"
     assert _events(stack, call_id) == [("queued", ""), ("offered", "1001"), ("answered", "1001")]
-    assert _states(_agents(stack["env"]))["1001"] == "wrap_up"
+    assert _agents(stack["env"])["1001"] == "wrap_up"
 
 
 def test_a_busy_target_puts_the_caller_back_in_the_queue_for_the_next_agent(stack):
@@ -421,22 +392,14 @@ def test_a_scripts_transfer_action_dials_an_extension_or_re_routes_to_an_irn(sta
     ], steps
 
 
-EXTENSION = """
-from acd.models import Agent
-from acd.services.live_config import load_live_config
-Agent.objects.filter(number="1001").update(extension="URI")
-load_live_config()
-print("extension set")
-"""
-
-
 def test_the_agents_phone_transfers_by_refer(stack):
     """Agent 1001's phone sends REFER (Refer-To sip:1002@<the child>): the child declines the REFER (603: pjsua
     would dial it itself, without the headers) and runs the same blind transfer as the API — 1001's leg hung up
     (wrap-up), agent 1002's extension rung with the X-STCC headers, bridged; its hang-up ends the call."""
     phones, env = stack["phones"], stack["env"]
     _agents(env, logout=["1001", "1002", "1003"])
-    manage(env, "shell", "-c", EXTENSION.replace("URI", f"sip:1001@{f.HOST}:{phones['refers'].port}"))
+    refers = f"sip:1001@{f.HOST}:{phones['refers'].port}"
+    assert call(env, setup_commands.set_extensions, extensions={"1001": refers}) == {"1001": refers}
     try:
         _agents(env, login=["1001"])
         before, targets_before = _last_event_id(stack), len(phones["target"].requests("INVITE"))
@@ -444,7 +407,7 @@ def test_the_agents_phone_transfers_by_refer(stack):
         call_id = _answered_call(stack, "1001", before)
         _caller_done(stack, thread, result)
     finally:
-        manage(env, "shell", "-c", EXTENSION.replace("URI", f"sip:1001@{f.HOST}:{phones['agent'].port}"))
+        call(env, setup_commands.set_extensions, extensions={"1001": f"sip:1001@{f.HOST}:{phones['agent'].port}"})
 
     invites = phones["target"].requests("INVITE")
     assert len(invites) == targets_before + 1 and "X-STCC-Customer-Number: 1001" in invites[-1], invites[-1:]
@@ -456,4 +419,4 @@ def test_the_agents_phone_transfers_by_refer(stack):
         ("answered", "refer", "1002", "1001")
     ]
     assert record["outcome"] == "completed"
-    assert _states(_agents(env))["1001"] == "wrap_up"
+    assert _agents(env)["1001"] == "wrap_up"
