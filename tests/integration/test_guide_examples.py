@@ -7,7 +7,9 @@ import json
 
 import pytest
 
+from tests.integration import setup_commands
 from tests.integration.conftest import manage
+from tests.integration.run import call
 
 pytestmark = pytest.mark.integration
 ROUTE = "Route by customer type"
@@ -61,30 +63,12 @@ def test_an_unknown_customer_takes_the_not_found_path(demo):
 
 def test_an_unreachable_crm_takes_the_failure_path(demo, tmp_path):
     broken = dict(demo)
-    manage(
-        broken,
-        "shell",
-        "-c",
-        (
-            "from core.services import service_for; from scripts_app.models import DatabaseConnection as D; "
-            "c = D.objects.get(name='Demo CRM'); "
-            f"service_for(D).update(instance=c, "
-            f"data={{'dsn': 'Driver=SQLite3;Database={tmp_path}/missing/dir/crm.db'}})"
-        ),
-    )
+    missing = f"Driver=SQLite3;Database={tmp_path}/missing/dir/crm.db"
+    assert call(broken, setup_commands.set_dsn, name="Demo CRM", dsn=missing) == missing
     try:
         result = simulate(broken, ROUTE, "1001#", "5100")
     finally:
-        manage(
-            broken,
-            "shell",
-            "-c",
-            (
-                "from scripts_app.models import DatabaseConnection as D; "
-                "from routing.demo.loader import demo_crm_path; "
-                "D.objects.filter(name='Demo CRM').update(dsn=f'Driver=SQLite3;Database={demo_crm_path()}')"
-            ),
-        )
+        call(broken, setup_commands.restore_demo_crm)
     failed = [step for step in result["trace"] if step["node"] in {"connect", "find"} and step["error"]]
     assert failed, result["trace"]
     assert ("db_down", "next") in exits(result) and "[prompt] records_unavailable" in result["heard"]
@@ -98,26 +82,35 @@ def test_balance_of_1001_is_spoken_as_currency(demo):
     assert result["outcome"] == "hung_up"
 
 
+GREETING = {
+    "name": "Greeting",
+    "graph": {
+        "start": "hello",
+        "nodes": [
+            {"id": "hello", "action": "play_prompt", "params": {"prompts": ["welcome"]}, "exits": {"next": None}}
+        ],
+    },
+}
+MAIN = {
+    "name": "Main",
+    "graph": {
+        "start": "greet",
+        "nodes": [
+            {"id": "greet", "action": "subscript", "params": {"script": "Greeting"}, "exits": {"next": "queue"}},
+            {
+                "id": "queue",
+                "action": "queue_to_service",
+                "params": {"service": "Bonds"},
+                "exits": {"queued": None, "no_agents": None, "full": None},
+            },
+        ],
+    },
+}
+
+
 def test_a_subscript_runs_inside_a_simulated_call(demo):
     """Subscript loads the published graph from inside the running script (the loader leaves the event loop)."""
-    manage(
-        demo,
-        "shell",
-        "-c",
-        (
-            "from scripts_app.services.scripts import script_import, script_publish; "
-            "from scripts_app.models import Script; "
-            "Script.objects.filter(name='Greeting').exists() or script_publish(script=script_import(data={"
-            "'name': 'Greeting', 'description': '', 'parameters': {}, 'graph': {'start': 'hello', 'nodes': ["
-            "{'id': 'hello', 'action': 'play_prompt', 'params': {'prompts': ['welcome']}, "
-            "'exits': {'next': None}}]}}));"
-            "Script.objects.filter(name='Main').exists() or script_publish(script=script_import(data={"
-            "'name': 'Main', 'description': '', 'parameters': {}, 'graph': {'start': 'greet', 'nodes': ["
-            "{'id': 'greet', 'action': 'subscript', 'params': {'script': 'Greeting'}, 'exits': {'next': 'queue'}},"
-            "{'id': 'queue', 'action': 'queue_to_service', 'params': {'service': 'Bonds'}, "
-            "'exits': {'queued': None, 'no_agents': None, 'full': None}}]}}))"
-        ),
-    )
+    call(demo, setup_commands.publish_scripts, scripts=[GREETING, MAIN])
     result = simulate(demo, "Main", "", "")
     assert "[prompt] welcome" in result["heard"] and result["outcome"] == "queued"
     assert ("Greeting", "hello") in [(s["script"], s["node"]) for s in result["trace"]]

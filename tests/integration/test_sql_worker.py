@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from celery import Celery
 
+from tests.integration import setup_commands
 from tests.integration.conftest import manage, start, stop
+from tests.integration.run import call
 
 pytestmark = pytest.mark.integration
 
@@ -23,18 +25,7 @@ def sql_worker(stack_env, tmp_path_factory):
             [("+15551230001", "Stocks", "15234.50"), ("+15551230002", "Bonds", "880.00")],
         )
     manage(stack_env, "migrate", "--no-input")
-    created = manage(
-        stack_env,
-        "shell",
-        "-c",
-        (
-            "from core.services import service_for; from scripts_app.models import DatabaseConnection as D; "
-            "D.objects.filter(name='CRM').delete(); "
-            f"print(service_for(D).create(data={{'name': 'CRM', 'dsn': 'Driver=SQLite3;Database={crm}', "
-            "'database_type': 'sqlite', 'timeout': 5, 'simultaneous_connections': 2}).pk)"
-        ),
-    )
-    connection_id = int(created.stdout.strip().splitlines()[-1])
+    connection_id = call(stack_env, setup_commands.sqlite_connection, name="CRM", path=str(crm))
     log = tmp_path_factory.mktemp("logs") / "sql-worker.log"
     worker = start(
         stack_env,

@@ -1,5 +1,5 @@
 """ccweb's own odbc.ini/odbcinst.ini are merged with the system's, in a fresh process (unixODBC reads
-ODBCSYSINI once per process, so each case runs in a child with its own environment).
+ODBCSYSINI once per process, so each case runs in a child with its own environment: odbc_probe.py).
 """
 
 import json
@@ -13,35 +13,6 @@ import pytest
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[3]
-
-CHILD = r"""
-import json, os, sys, time
-import pyodbc
-from scripts_app.sql import odbc_config
-
-config = sys.argv[1]
-def connect(text):
-    try:
-        pyodbc.connect(text, timeout=2).close()
-        return "ok"
-    except pyodbc.Error as exc:
-        return exc.args[0]
-out = {}
-target = odbc_config.ensure(config)
-out["target"] = str(target)
-out["env"] = [os.environ["ODBCSYSINI"], os.environ["ODBCINI"]]
-out["first"] = {name: connect(text) for name, text in json.loads(sys.argv[2]).items()}
-stamp = os.stat(target / "odbc.ini").st_mtime_ns
-started = time.perf_counter()
-odbc_config.ensure(config)
-out["unchanged_ms"] = (time.perf_counter() - started) * 1000
-out["rewritten"] = os.stat(target / "odbc.ini").st_mtime_ns != stamp
-with open(os.path.join(config, "odbc.ini"), "a") as f:
-    f.write("\n[Later DSN]\nDriver = SQLite3\nDatabase = " + sys.argv[3] + "\n")
-odbc_config.ensure(config)
-out["later"] = connect("DSN={Later DSN}")
-print(json.dumps(out))
-"""
 
 
 def test_system_user_and_ccweb_dsns_and_drivers_all_resolve(tmp_path):
@@ -70,7 +41,7 @@ def test_system_user_and_ccweb_dsns_and_drivers_all_resolve(tmp_path):
     for name in ("ODBCINI", "CCWEB_ODBC_ORIGINAL_SYSINI", "CCWEB_ODBC_ORIGINAL_INI"):
         env.pop(name, None)
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(config), json.dumps(cases), str(db)],
+        [sys.executable, "-m", "tests.integration.sql.odbc_probe", str(config), json.dumps(cases), str(db)],
         cwd=ROOT,
         env=env,
         capture_output=True,

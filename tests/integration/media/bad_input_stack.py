@@ -10,26 +10,29 @@ Redis db 11) with:
   never answers (ring timeout 5 s, the agent goes to Released after a no-answer);
 - `LOOP` (5500): Get Digits whose timeout and invalid exits lead back to itself (a menu's retry loop).
 
-`media_pool` starts 2 children behind a real Kamailio front. Tests read the pool's log for the children's
-pids and the SQLite file for CallRecords and ACD events.
+setup_commands.bad_input_installation makes them; `media_pool` starts 2 children behind a real Kamailio front.
+Tests read the pool's log for the children's pids and the SQLite file for CallRecords and ACD events.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import subprocess
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.media_worker import child_helpers as h
-from tests.media_worker import sipfront_helpers as f
+import redis
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.integration.media import child_helpers as h
+from tests.integration.media import db, setup_commands
+from tests.integration.media import sipfront_helpers as f
+from tests.integration.media.pool import manage, media_pool
+from tests.integration.run import call
+from tests.media_worker.process.pids import pid_alive
+
 HELLO = "5100"
 DIGITS = "5200"
 SLOW_SQL = "5300"
@@ -37,70 +40,6 @@ QUEUE = "5400"
 LOOP = "5500"
 AGENT = "2001"
 REDIS_DB = 11
-
-SETUP = """
-from acd.models import IRN, Agent, CallProfileField, Group, Service, ServiceGroup
-from acd.services.agent_states import agent_login
-from acd.services.live_config import load_live_config
-from core.services import service_for
-from scripts_app.models import DatabaseConnection
-from scripts_app.services.scripts import script_publish, script_save_draft
-
-def publish(name, graph):
-    script = script_save_draft(data={"name": name, "graph": graph})
-    script_publish(script=script)
-    return script
-
-def node(id, action, params, exits):
-    return {"id": id, "action": action, "params": params, "exits": exits}
-
-service_for(CallProfileField).create(data={"name": "Account Number", "data_type": "text"})
-greet = node("greet", "play_prompt", {"prompts": ["hello"]}, {"next": None})
-hello = publish("Hello", {"start": "greet", "nodes": [greet]})
-IRN.objects.create(number=__HELLO__, name="Hello", destination_kind="script", destination_script=hello)
-
-ask = {"prompt": ["hello"], "field": "Customer Number", "max_digits": 4, "terminator": "#", "first_timeout": 8}
-digits = publish("Digits", {"start": "ask", "nodes": [
-    node("ask", "get_digits", ask, {"success": "say", "timeout": None, "invalid": None}),
-    node("say", "announce", {"field": "Customer Number", "format": "digits"}, {"next": "again"}),
-    node("again", "get_digits", {**ask, "field": "Account Number", "first_timeout": 2},
-         {"success": None, "timeout": None, "invalid": None}),
-]})
-IRN.objects.create(number=__DIGITS__, name="Digits", destination_kind="script", destination_script=digits)
-
-retry = {**ask, "first_timeout": 1}
-loop = publish("Retry loop", {"start": "ask", "nodes": [
-    node("ask", "get_digits", retry, {"success": None, "timeout": "ask", "invalid": "ask"}),
-]})
-IRN.objects.create(number=__LOOP__, name="Retry loop", destination_kind="script", destination_script=loop)
-
-service_for(DatabaseConnection).create(data=__CRM__)
-slow = publish("Slow SQL", {"start": "query", "nodes": [
-    node("query", "query_database", {"connection": "CRM", "statement": "SELECT SLEEP(3) AS slept"},
-         {"success": "bye", "no_rows": "bye", "timeout": "bye", "failure": "bye"}),
-    node("bye", "play_prompt", {"prompts": ["hello"]}, {"next": None}),
-]})
-IRN.objects.create(number=__SLOW_SQL__, name="Slow SQL", destination_kind="script", destination_script=slow)
-
-group = Group.objects.create(name="Dead phones")
-agent = Agent.objects.create(number=__AGENT__, name="Never answers", extension=__EXTENSION__)
-agent.groups.add(group)
-service = Service.objects.create(name="Dead phones", ring_timeout=5, no_answer_state="released")
-ServiceGroup.objects.create(service=service, group=group, position=0)
-IRN.objects.create(number=__QUEUE__, name="Queue", destination_kind="service", destination_service=service)
-load_live_config()
-agent_login(agent=agent, ready=True)
-print("ready")
-"""
-
-
-def setup_code(*, crm: dict[str, Any], extension: str) -> str:
-    values = {"HELLO": HELLO, "DIGITS": DIGITS, "SLOW_SQL": SLOW_SQL, "QUEUE": QUEUE, "LOOP": LOOP, "AGENT": AGENT}
-    values |= {"CRM": crm, "EXTENSION": extension}
-    code = SETUP
-    for name, value in values.items():
-        code = code.replace(f"__{name}__", repr(value))
-    return code
 
 
 @dataclass
@@ -125,26 +64,15 @@ class Stack:
         """Same children as before, all alive, no death in the supervisor's log, no traceback."""
         text = self.log_text()
         assert self.child_pids() == pids, text[-3000:]
-        assert all(h.pid_alive(pid) for pid in pids), text[-3000:]
+        assert all(pid_alive(pid) for pid in pids), text[-3000:]
         assert "exited with" not in text, text[-3000:]
         assert "Traceback" not in text, text[-5000:]
 
     def records(self, where: str, params: tuple = ()) -> list[dict]:
-        return rows(self.db, f"SELECT * FROM acd_callrecord WHERE {where} ORDER BY id", params)
+        return db.records(self.db, where, params)
 
     def wait_records(self, where: str, params: tuple, count: int, timeout: float = 20.0) -> list[dict]:
-        deadline = time.monotonic() + timeout
-        while True:
-            found = self.records(where, params)
-            if len(found) >= count or time.monotonic() > deadline:
-                return found
-            time.sleep(0.2)
-
-
-def rows(db: Path, sql: str, params: tuple = ()) -> list[dict]:
-    with sqlite3.connect(db, timeout=10) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(sql, params)]
+        return db.wait_records(self.db, where, params, count, timeout)
 
 
 @dataclass
@@ -182,10 +110,6 @@ def run_sipp(
 
 def start_stack(tmp_path_factory, odbc: Any, *, children: int = 2):
     """Generator body of the module fixture: yields a `Stack`, stops everything afterwards."""
-    import redis
-
-    from tests.media_worker.pool import manage, media_pool
-
     var = tmp_path_factory.mktemp("var")
     work = tmp_path_factory.mktemp("bad_input")
     redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
@@ -217,9 +141,20 @@ def start_stack(tmp_path_factory, odbc: Any, *, children: int = 2):
         "simultaneous_connections": 4,
     }
     try:
-        assert "ready" in manage(
-            env, "shell", "-c", setup_code(crm=crm, extension=f"sip:{AGENT}@{f.HOST}:{phone.port}")
+        made = call(
+            env,
+            setup_commands.bad_input_installation,
+            hello=HELLO,
+            digits=DIGITS,
+            loop=LOOP,
+            slow_sql=SLOW_SQL,
+            queue=QUEUE,
+            agent=AGENT,
+            extension=f"sip:{AGENT}@{f.HOST}:{phone.port}",
+            crm=crm,
         )
+        irns = {HELLO: "Hello", DIGITS: "Digits", LOOP: "Retry loop", SLOW_SQL: "Slow SQL", QUEUE: "Dead phones"}
+        assert made == {"irns": irns, "agent": "available"}, made
         with media_pool(env, work, children, ready_s=40) as (front, log):
             stack = Stack(env, var / "ccweb.sqlite3", front, work, log, phone, children)
             try:

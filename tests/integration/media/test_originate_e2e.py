@@ -11,70 +11,30 @@ front, as `make run` has it) does the rest.
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import re
-import sqlite3
 import time
 import uuid
 from datetime import datetime
-from pathlib import Path
 
 import pytest
+import redis
 
-from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END, manage, media_pool
+from tests.integration.media import db, setup_commands
+from tests.integration.media import sipfront_helpers as f
+from tests.integration.media.pool import END_TO_END, manage, media_pool
+from tests.integration.run import call
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIS_DB = 9  # 10-15 belong to other end-to-end modules, which flush theirs; ours is only a key prefix
 PROFILE = {"Customer Number": "1001", "ANI": "+15551230001", "Customer Type": "STOCKS", "Call Type": "Callback"}
-
-SETUP = """
-from acd.models import Agent
-from acd.services.live_config import load_live_config
-Agent.objects.filter(number="1001").update(extension=EXTENSION)
-load_live_config()
-print("ready")
-"""
-
-# a waiting Stocks call becomes a callback (its caller has hung up); then agent 1001 gets ready
-CALLBACK = """
-from acd import notifier
-from acd.models import Agent
-from acd.services import acd_calls
-from acd.services.agent_states import agent_login, agent_ready
-agent = Agent.objects.get(number="1001")
-engine = notifier.engine()
-if (engine.agent("1001") or {}).get("state", "logged_out") == "logged_out":
-    agent_login(agent=agent)
-elif engine.agent("1001")["state"] != "released":
-    from acd.services.agent_states import agent_force_state
-    agent_force_state(agent=agent, state="released")
-acd_calls.call_queued(call_id=CALL, service="Stocks", owner="a-caller-child")
-acd_calls.callback_requested(call_id=CALL, destinations=DESTINATIONS, profile=PROFILE)
-agent_ready(agent=agent)
-print("states", {"agent": engine.agent("1001")["state"], "call": engine.call(CALL).get("state", "")})
-"""
-
-STATE = """
-from acd import notifier
-engine = notifier.engine()
-print("states", {"agent": (engine.agent("1001") or {}).get("state"), "call": engine.call(CALL).get("state", "")})
-"""
-
-
-def _states(output: str) -> dict[str, str]:
-    return ast.literal_eval(output.split("states", 1)[1].strip().splitlines()[0])
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    import redis
-
     var = tmp_path_factory.mktemp("var")
     work = tmp_path_factory.mktemp("originate")
     prefix = f"ccweb:originate-e2e:{uuid.uuid4().hex[:8]}:"
@@ -101,7 +61,7 @@ def stack(tmp_path_factory):
         manage(env, "migrate", "--no-input")
         manage(env, "load_demo")
         extension = f"sip:1001@{f.HOST}:{phones['agent'].port}"
-        assert "ready" in manage(env, "shell", "-c", SETUP.replace("EXTENSION", repr(extension)))
+        assert call(env, setup_commands.set_extensions, extensions={"1001": extension}) == {"1001": extension}
         with media_pool(env, work, 1, ready_s=40) as (front, log):
             try:
                 yield {"env": env, "db": var / "ccweb.sqlite3", "log": log, "phones": phones}
@@ -117,33 +77,21 @@ def stack(tmp_path_factory):
 
 
 def _callback(stack, call_id: str, destinations: list[str]) -> dict[str, str]:
-    code = CALLBACK.replace("CALL", repr(call_id)).replace("DESTINATIONS", repr(destinations))
-    return _states(manage(stack["env"], "shell", "-c", code.replace("PROFILE", repr(PROFILE))))
+    """A waiting Stocks call becomes a callback (its caller has hung up); then agent 1001 gets ready."""
+    return call(
+        stack["env"], setup_commands.request_callback, call_id=call_id, destinations=destinations, profile=PROFILE
+    )
 
 
 def _engine_state(stack, call_id: str) -> dict[str, str]:
-    return _states(manage(stack["env"], "shell", "-c", STATE.replace("CALL", repr(call_id))))
+    return call(stack["env"], setup_commands.callback_state, call_id=call_id)
 
 
-def _rows(db: Path, sql: str, params=()) -> list[dict]:
-    with sqlite3.connect(db, timeout=10) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(sql, params)]
-
-
-def _wait_rows(stack, sql: str, params, count: int, timeout: float = 40.0) -> list[dict]:
-    deadline = time.monotonic() + timeout
-    while True:
-        rows = _rows(stack["db"], sql, params)
-        if len(rows) >= count:
-            return rows
-        assert time.monotonic() < deadline, (rows, stack["log"].read_text(errors="replace")[-3000:])
-        time.sleep(0.3)
-
-
-def _records(stack, call_id: str, count: int) -> list[dict]:
-    sql = "SELECT * FROM acd_callrecord WHERE call_id LIKE ? AND outcome != 'active' ORDER BY id"
-    return _wait_rows(stack, sql, (f"{call_id}:%",), count)
+def _attempts(stack, call_id: str, count: int) -> list[dict]:
+    """The closed CallRecords of a callback's attempts (call ids `<call>:<attempt>`), once there are `count`."""
+    found = db.wait_records(stack["db"], "call_id LIKE ? AND outcome != 'active'", (f"{call_id}:%",), count, 40.0)
+    assert len(found) >= count, (found, stack["log"].read_text(errors="replace")[-3000:])
+    return found
 
 
 def _messages(phone: f.Sipp) -> list[tuple[float, str, str]]:
@@ -154,12 +102,6 @@ def _messages(phone: f.Sipp) -> list[tuple[float, str, str]]:
     return [(datetime.strptime(at, "%Y-%m-%d %H:%M:%S.%f").timestamp(), kind, line) for at, kind, line in found]
 
 
-def _invites(phone: f.Sipp) -> list[str]:
-    text = phone.messages.read_text(errors="replace") if phone.messages.exists() else ""
-    parts = [part.split("\n\n", 1)[-1] for part in text.split("message received")[1:]]
-    return [part.split("\n\n", 1)[0] for part in parts if part.startswith("INVITE sip:")]
-
-
 def test_a_callback_rings_the_agent_with_the_profile_then_dials_the_customer_and_connects(stack):
     """The agent's phone rings first with X-STCC headers from the kept profile; the customer's number (bare: to
     the outbound gateway) is dialled only once the agent answered; the customer answers, the ACD connects
@@ -168,24 +110,24 @@ def test_a_callback_rings_the_agent_with_the_profile_then_dials_the_customer_and
     agent, customer = stack["phones"]["agent"], stack["phones"]["customer"]
     states = _callback(stack, "cb-answered", ["555-0001"])
     assert states["agent"] in ("reserved", "ringing", "on_call"), states
-    (record,) = _records(stack, "cb-answered", 1)
+    (record,) = _attempts(stack, "cb-answered", 1)
     assert (record["direction"], record["outcome"], record["sip_status"]) == ("outbound", "completed", 200), record
     assert record["reason"] == "callback answered" and record["dnis"] == "555-0001"
     profile = json.loads(record["profile"])
     assert (profile["Customer Number"], profile["Agent Number"], profile["Service"]) == ("1001", "1001", "Stocks")
     assert profile["Call Type"] == "Callback"
 
-    invite = _invites(agent)[-1]
+    invite = agent.requests("INVITE")[-1]
     assert "X-STCC-Customer-Number: 1001" in invite and "X-STCC-Agent-Number: 1001" in invite, invite
     assert "X-STCC-Customer-Type: STOCKS" in invite, invite
-    customer_invite = _invites(customer)[-1]
+    customer_invite = customer.requests("INVITE")[-1]
     assert customer_invite.startswith(f"INVITE sip:5550001@{f.HOST}:{customer.port}"), customer_invite
     agent_answered = min(at for at, kind, line in _messages(agent) if kind == "sent" and line.startswith("SIP/2.0 200"))
     customer_rung = min(at for at, kind, line in _messages(customer) if line.startswith("INVITE"))
     assert agent_answered < customer_rung, (agent_answered, customer_rung)
     assert any(line.startswith("BYE") for _, kind, line in _messages(agent) if kind == "received")  # the child's
 
-    events = _rows(stack["db"], "SELECT * FROM acd_acdevent WHERE call_id = ? ORDER BY id", ("cb-answered",))
+    events = db.events(stack["db"], "cb-answered")
     kinds = [(e["kind"], e["agent"]) for e in events]
     assert ("answered", "1001") in kinds, kinds
     made = [json.loads(e["data"]) for e in events if e["kind"] == "callback_made"]
@@ -198,14 +140,14 @@ def test_a_busy_customer_uses_each_attempt_then_the_callback_is_dropped_and_the_
     is reported busy (callback_made busy; the agent available again, so the next attempt follows at once)
     until the service's 3 attempts are used; every attempt has a CallRecord (rejected, 486, "callback busy")."""
     agent, busy = stack["phones"]["agent"], stack["phones"]["busy"]
-    agent_invites, busy_invites = len(_invites(agent)), len(_invites(busy))
+    agent_invites, busy_invites = len(agent.requests("INVITE")), len(busy.requests("INVITE"))
     destination = f"sip:5550002@{f.HOST}:{busy.port}"
     _callback(stack, "cb-busy", [destination])
-    records = _records(stack, "cb-busy", 3)
+    records = _attempts(stack, "cb-busy", 3)
     assert [(r["outcome"], r["sip_status"]) for r in records] == [("rejected", 486)] * 3, records
     assert all(r["reason"].startswith("callback busy") for r in records), records
-    assert len(_invites(agent)) - agent_invites == 3 and len(_invites(busy)) - busy_invites == 3
-    events = _rows(stack["db"], "SELECT * FROM acd_acdevent WHERE call_id = ? ORDER BY id", ("cb-busy",))
+    assert len(agent.requests("INVITE")) - agent_invites == 3 and len(busy.requests("INVITE")) - busy_invites == 3
+    events = db.events(stack["db"], "cb-busy")
     made = [json.loads(e["data"]) for e in events if e["kind"] == "callback_made"]
     assert [(m["result"], m["attempt"], m["destination"]) for m in made] == [
         ("busy", 1, destination),

@@ -20,42 +20,23 @@ import uuid
 from pathlib import Path
 
 import pytest
+import redis
 
-from tests.media_worker import child_helpers as h
-from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END, manage, media_pool
-from tests.media_worker.test_agent_legs import _agents, _call, _invites, _rows, _states, _wait_rows
+from tests.integration.media import child_helpers as h
+from tests.integration.media import db, setup_commands
+from tests.integration.media import sipfront_helpers as f
+from tests.integration.media.pool import END_TO_END, manage, media_pool
+from tests.integration.run import call
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
 
-ROOT = Path(__file__).resolve().parents[2]
 CHILDREN = 2
+ROUTE_IRN = "5100"  # the demo's: customer 1001 goes to Stocks
 REDIS_DB = 9  # shared with test_originate_e2e, never flushed: ours is only a key prefix (10-15 are flushed by others)
 GOODBYE_IRN = "5198"
 SCRIPT_TO_EXTENSION_IRN = "5197"
 SCRIPT_TO_IRN_IRN = "5196"
-
-SETUP = """
-from acd.models import IRN, Agent
-from acd.services.live_config import load_live_config
-from scripts_app.models import Script
-from scripts_app.services.scripts import script_import, script_publish
-for number, uri in EXTENSIONS.items():
-    Agent.objects.filter(number=number).update(extension=uri)
-for number, name, nodes in SCRIPTS:
-    graph = {"start": nodes[0]["id"], "nodes": nodes}
-    script = Script.objects.filter(name=name).first() or script_import(
-        data={"name": name, "description": "transfer tests", "parameters": {}, "graph": graph}
-    )
-    if script.current_version is None:
-        script_publish(script=script, comment="test")
-    IRN.objects.get_or_create(
-        number=number, defaults={"name": name, "destination_kind": "script", "destination_script": script}
-    )
-load_live_config()
-print("ready")
-"""
 
 _BYE = {"id": "bye", "action": "hang_up", "params": {}, "exits": {}}
 _SORRY = {"id": "sorry", "action": "play_prompt", "params": {"prompts": ["transfer_goodbye"]}, "exits": {"next": "bye"}}
@@ -109,23 +90,9 @@ SCRIPTS = [
     ),
 ]
 
-TRANSFER = """
-from django.contrib.auth import get_user_model
-from rest_framework.test import APIClient
-user = get_user_model().objects.filter(username="transfer-admin").first()
-if user is None:
-    user = get_user_model().objects.create_superuser("transfer-admin", "t@example.com", "transfer-pass-123")
-client = APIClient(HTTP_HOST="127.0.0.1")
-client.force_authenticate(user)
-response = client.post("/api/calls/CALL/transfer/", {"target": "TARGET"}, format="json")
-print("response", response.status_code, response.content.decode())
-"""
-
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    import redis
-
     var = tmp_path_factory.mktemp("var")
     work = tmp_path_factory.mktemp("transfer")
     redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
@@ -168,10 +135,10 @@ def stack(tmp_path_factory):
         "1002": f"sip:1002@{f.HOST}:{phones['target'].port}",
         "1003": f"sip:1003@{f.HOST}:{phones['next'].port}",
     }
-    setup = SETUP.replace("EXTENSIONS", repr(extensions)).replace("SCRIPTS", repr(SCRIPTS))
 
     try:
-        assert "ready" in manage(env, "shell", "-c", setup)
+        irns = call(env, setup_commands.transfer_installation, extensions=extensions, scripts=SCRIPTS)
+        assert irns == {number: name for number, name, _ in SCRIPTS}, irns
         with media_pool(env, work, CHILDREN, ready_s=40) as (front, log):
             try:
                 yield {
@@ -218,7 +185,7 @@ def _answered_call(stack, agent: str, after_id: int, timeout: float = 30.0) -> s
     """The ACD call id of the next call `agent` answers."""
     deadline = time.monotonic() + timeout
     while True:
-        rows = _rows(
+        rows = db.rows(
             stack["db"],
             "SELECT * FROM acd_acdevent WHERE kind = 'answered' AND agent = ? AND id > ?",
             (agent, after_id),
@@ -230,18 +197,22 @@ def _answered_call(stack, agent: str, after_id: int, timeout: float = 30.0) -> s
 
 
 def _last_event_id(stack) -> int:
-    rows = _rows(stack["db"], "SELECT MAX(id) AS id FROM acd_acdevent")
+    rows = db.rows(stack["db"], "SELECT MAX(id) AS id FROM acd_acdevent")
     return rows[0]["id"] or 0
 
 
+def _agents(env, *, login=(), logout=()) -> dict[str, str | None]:
+    """Agents logged out, then in and ready; the live states of 1001-1003."""
+    return call(env, setup_commands.log_agents, login=list(login), logout=list(logout))
+
+
 def _transfer(stack, call_id: str, target: str) -> tuple[int, dict]:
-    output = manage(stack["env"], "shell", "-c", TRANSFER.replace("CALL", call_id).replace("TARGET", target))
-    status, body = output.split("response", 1)[1].strip().split(" ", 1)
-    return int(status), json.loads(body)
+    response = call(stack["env"], setup_commands.api_transfer, call_id=call_id, target=target)
+    return response["status"], response["body"]
 
 
 def _record(stack, call_id: str) -> dict:
-    rows = _wait_rows(
+    rows = db.wait_rows(
         stack["db"], "SELECT * FROM acd_callrecord WHERE call_id = ? AND outcome != 'active'", (call_id,), 1
     )
     assert rows, f"record of {call_id} not closed: " + stack["log"].read_text(errors="replace")[-4000:]
@@ -251,15 +222,16 @@ def _record(stack, call_id: str) -> dict:
 
 
 def _events(stack, call_id: str) -> list[tuple[str, str]]:
-    return [
-        (r["kind"], r["agent"])
-        for r in _rows(stack["db"], "SELECT * FROM acd_acdevent WHERE call_id = ? ORDER BY id", (call_id,))
-    ]
+    return [(r["kind"], r["agent"]) for r in db.events(stack["db"], call_id)]
 
 
 def _caller(stack, customer: str = "1001", timeout: int = 60) -> tuple[threading.Thread, dict]:
     result: dict = {}
-    thread = threading.Thread(target=lambda: result.setdefault("r", _call(stack, customer, timeout=timeout)))
+
+    def call() -> None:
+        result["r"] = f.call_with_digits(stack["work"], stack["front"].port, ROUTE_IRN, customer, timeout=timeout)
+
+    thread = threading.Thread(target=call)
     thread.start()
     return thread, result
 
@@ -271,8 +243,7 @@ def _caller_done(stack, thread: threading.Thread, result: dict) -> None:
 
 
 def _bye_received(phone: f.Sipp) -> int:
-    text = phone.messages.read_text(errors="replace") if phone.messages.exists() else ""
-    return sum(1 for part in text.split("message received")[1:] if part.split("\n\n", 1)[-1].startswith("BYE sip:"))
+    return len(phone.requests("BYE"))
 
 
 def test_transfer_to_a_bare_extension_rings_it_with_the_profile_and_bridges_the_caller(stack):
@@ -280,10 +251,10 @@ def test_transfer_to_a_bare_extension_rings_it_with_the_profile_and_bridges_the_
     phone gets a BYE and 1001 goes to wrap-up; 1002's phone gets the INVITE with the X-STCC headers, answers,
     talks, hangs up — and the caller's leg ends with it (the caller got the BYE: sipp exits 0). The record is
     completed with a transfer entry in its trace."""
-    states = _states(_agents(stack["env"], login=["1001"], logout=["1002", "1003"]))
+    states = _agents(stack["env"], login=["1001"], logout=["1002", "1003"])
     assert states["1001"] == "available", states
     before, agent_byes = _last_event_id(stack), _bye_received(stack["phones"]["agent"])
-    targets_before = len(_invites(stack["phones"]["target"]))
+    targets_before = len(stack["phones"]["target"].requests("INVITE"))
     thread, result = _caller(stack)
     call_id = _answered_call(stack, "1001", before)
     status, body = _transfer(stack, call_id, "1002")
@@ -295,7 +266,7 @@ def test_transfer_to_a_bare_extension_rings_it_with_the_profile_and_bridges_the_
     )
     _caller_done(stack, thread, result)
 
-    invites = _invites(stack["phones"]["target"])
+    invites = stack["phones"]["target"].requests("INVITE")
     assert len(invites) == targets_before + 1, stack["log"].read_text(errors="replace")[-4000:]
     assert "X-STCC-Customer-Number: 1001" in invites[-1] and "X-STCC-Service: Stocks" in invites[-1], invites[-1]
     assert _bye_received(stack["phones"]["agent"]) == agent_byes + 1  # the agent's leg was hung up
@@ -312,7 +283,7 @@ def test_transfer_to_a_bare_extension_rings_it_with_the_profile_and_bridges_the_
         "1002",
     )
     assert _events(stack, call_id) == [("queued", ""), ("offered", "1001"), ("answered", "1001")]
-    assert _states(_agents(stack["env"]))["1001"] == "wrap_up"
+    assert _agents(stack["env"])["1001"] == "wrap_up"
 
 
 def test_transfer_to_an_irn_runs_its_script_on_the_same_call(stack):
@@ -337,7 +308,7 @@ def test_transfer_to_an_irn_runs_its_script_on_the_same_call(stack):
     assert steps[0] == ("get_digits", "success", first) and steps[at - 1] == ("queue_to_service", "queued", first)
     assert record["profile"]["Agent Number"] == "" and record["irn"] == "5100"
     assert _events(stack, call_id) == [("queued", ""), ("offered", "1001"), ("answered", "1001")]
-    assert _states(_agents(stack["env"]))["1001"] == "wrap_up"
+    assert _agents(stack["env"])["1001"] == "wrap_up"
 
 
 def test_a_busy_target_puts_the_caller_back_in_the_queue_for_the_next_agent(stack):
@@ -379,7 +350,7 @@ def _dial(stack, irn: str, timeout: int = 40) -> subprocess.CompletedProcess:
 
 
 def _last_record_of(stack, irn: str) -> dict:
-    rows = _wait_rows(
+    rows = db.wait_rows(
         stack["db"], "SELECT call_id FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (irn,), 1
     )
     assert rows, stack["log"].read_text(errors="replace")[-4000:]
@@ -390,12 +361,12 @@ def test_a_scripts_transfer_action_dials_an_extension_or_re_routes_to_an_irn(sta
     """IRN 5197's script sets Customer Number and transfers to extension "1002": the phone gets the INVITE
     with X-STCC-Customer-Number, answers, hangs up, and the caller's leg ends with it. IRN 5196's script
     transfers to IRN 5198: the caller then hears 5198's script on the same call (one record, both scripts)."""
-    targets_before = len(_invites(stack["phones"]["target"]))
+    targets_before = len(stack["phones"]["target"].requests("INVITE"))
     result = _dial(stack, SCRIPT_TO_EXTENSION_IRN)
     assert result.returncode == 0, (result.stdout + result.stderr)[-2000:] + stack["log"].read_text(errors="replace")[
         -4000:
     ]
-    invites = _invites(stack["phones"]["target"])
+    invites = stack["phones"]["target"].requests("INVITE")
     assert len(invites) == targets_before + 1 and "X-STCC-Customer-Number: 4242" in invites[-1], invites[-1:]
     record = _last_record_of(stack, SCRIPT_TO_EXTENSION_IRN)
     steps = [(s["action"], s["exit"], s.get("by", "")) for s in record["trace"]]
@@ -421,32 +392,24 @@ def test_a_scripts_transfer_action_dials_an_extension_or_re_routes_to_an_irn(sta
     ], steps
 
 
-EXTENSION = """
-from acd.models import Agent
-from acd.services.live_config import load_live_config
-Agent.objects.filter(number="1001").update(extension="URI")
-load_live_config()
-print("extension set")
-"""
-
-
 def test_the_agents_phone_transfers_by_refer(stack):
     """Agent 1001's phone sends REFER (Refer-To sip:1002@<the child>): the child declines the REFER (603: pjsua
     would dial it itself, without the headers) and runs the same blind transfer as the API — 1001's leg hung up
     (wrap-up), agent 1002's extension rung with the X-STCC headers, bridged; its hang-up ends the call."""
     phones, env = stack["phones"], stack["env"]
     _agents(env, logout=["1001", "1002", "1003"])
-    manage(env, "shell", "-c", EXTENSION.replace("URI", f"sip:1001@{f.HOST}:{phones['refers'].port}"))
+    refers = f"sip:1001@{f.HOST}:{phones['refers'].port}"
+    assert call(env, setup_commands.set_extensions, extensions={"1001": refers}) == {"1001": refers}
     try:
         _agents(env, login=["1001"])
-        before, targets_before = _last_event_id(stack), len(_invites(phones["target"]))
+        before, targets_before = _last_event_id(stack), len(phones["target"].requests("INVITE"))
         thread, result = _caller(stack)
         call_id = _answered_call(stack, "1001", before)
         _caller_done(stack, thread, result)
     finally:
-        manage(env, "shell", "-c", EXTENSION.replace("URI", f"sip:1001@{f.HOST}:{phones['agent'].port}"))
+        call(env, setup_commands.set_extensions, extensions={"1001": f"sip:1001@{f.HOST}:{phones['agent'].port}"})
 
-    invites = _invites(phones["target"])
+    invites = phones["target"].requests("INVITE")
     assert len(invites) == targets_before + 1 and "X-STCC-Customer-Number: 1001" in invites[-1], invites[-1:]
     sent = phones["refers"].messages.read_text(errors="replace")
     assert "SIP/2.0 603" in sent and _bye_received(phones["refers"]) >= 1
@@ -456,4 +419,4 @@ def test_the_agents_phone_transfers_by_refer(stack):
         ("answered", "refer", "1002", "1001")
     ]
     assert record["outcome"] == "completed"
-    assert _states(_agents(env))["1001"] == "wrap_up"
+    assert _agents(env)["1001"] == "wrap_up"

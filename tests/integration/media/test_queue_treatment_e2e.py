@@ -16,63 +16,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END, installation_env, manage, media_pool
+from tests.integration.media import setup_commands
+from tests.integration.media import sipfront_helpers as f
+from tests.integration.media.pool import END_TO_END, ROOT, installation_env, manage, media_pool
+from tests.integration.run import call, command
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIS_DB = 10  # with a key prefix of this run's own: never flushed
 INTERVAL_S = 3  # the model's minimum is 10 s; set straight in the database to keep the test short
 OVERFLOW_AFTER = 2  # Customer Care's maximum queue time (s): then its overflow script runs
-
-SETUP = """
-from acd.models import Service
-from acd.services.live_config import load_live_config
-from scripts_app.services.scripts import script_publish, script_save_draft
-
-Service.objects.filter(name="Stocks").update(
-    welcome_announcement="announcements/welcome.wav",
-    music_on_hold="moh/services/stocks.wav",
-    announcement_interval=INTERVAL,
-    announce_position=True,
-    announce_wait_time=False,
-)
-graph = {
-    "start": "tone",
-    "nodes": [{"id": "tone", "action": "play_prompt", "params": {"prompts": ["ivr_tone"]}, "exits": {"next": None}}],
-}
-ivr = script_save_draft(data={"name": "Bonds while you wait", "graph": graph})
-script_publish(script=ivr)
-Service.objects.filter(name="Bonds").update(
-    script=ivr, music_on_hold="moh/services/stocks.wav", announce_position=False, announce_wait_time=False
-)
-overflow_graph = {
-    "start": "tone",
-    "nodes": [
-        {"id": "tone", "action": "play_prompt", "params": {"prompts": ["overflow_tone"]}, "exits": {"next": "bye"}},
-        {"id": "bye", "action": "hang_up", "params": {}, "exits": {}},
-    ],
-}
-overflow = script_save_draft(data={"name": "Overflow line", "graph": overflow_graph})
-script_publish(script=overflow)
-Service.objects.filter(name="Customer Care").update(
-    max_queue_time=OVERFLOW_AFTER, overflow_kind="script", overflow_script=overflow, announce_position=False
-)
-load_live_config()
-print("ready")
-"""
-
-
-SUPERVISE = """
-import time
-from acd.services.acd_calls import supervise_queues
-print("supervising", flush=True)
-for _ in range(int(DURATION / 0.5)):
-    supervise_queues()
-    time.sleep(0.5)
-""".replace("DURATION", str(INTERVAL_S + 20))
 
 
 def _tone(path: Path, hz: int, seconds: float) -> None:
@@ -127,9 +81,13 @@ def stack(tmp_path_factory):
     _tone(var / "prompts" / "0" / "enter_customer_id.wav", 440, 0.3)
     _tone(var / "prompts" / "0" / "ivr_tone.wav", 600, 1.0)
     _tone(var / "prompts" / "0" / "overflow_tone.wav", 800, 1.0)
-    assert "ready" in manage(
-        env, "shell", "-c", SETUP.replace("INTERVAL", str(INTERVAL_S)).replace("OVERFLOW_AFTER", str(OVERFLOW_AFTER))
+    services = call(
+        env, setup_commands.queue_treatment_installation, interval=INTERVAL_S, overflow_after=OVERFLOW_AFTER
     )
+    assert (services["Stocks"]["announcement_interval"], services["Customer Care"]["max_queue_time"]) == (
+        INTERVAL_S,
+        OVERFLOW_AFTER,
+    ), services
     with media_pool(env, work, 1, ready_s=40) as (front, log):
         try:
             yield {"env": env, "front": front, "work": work, "log": log}
@@ -156,7 +114,7 @@ def _call(stack, digits: str, timeout_s: float, *, supervise: bool) -> tuple[str
     supervisor = None
     if supervise:
         supervisor = subprocess.Popen(
-            [sys.executable, "manage.py", "shell", "-c", SUPERVISE],
+            command(setup_commands.supervise_queues_for, seconds=INTERVAL_S + 20),
             cwd=ROOT,
             env=stack["env"],
             stdout=subprocess.PIPE,

@@ -174,6 +174,12 @@ class Sipp:
         text = self.messages.read_text(errors="replace")
         return len(re.findall(rf"message received \[\d+\] bytes :\n\n{method} sip:", text))
 
+    def requests(self, method: str) -> list[str]:
+        """The request line and headers of each `method` request sipp logged as received, in order."""
+        text = self.messages.read_text(errors="replace") if self.messages.exists() else ""
+        parts = [part.split("\n\n", 1)[-1] for part in text.split("message received")[1:]]
+        return [part.split("\n\n", 1)[0] for part in parts if part.startswith(f"{method} sip:")]
+
     def received_call_ids(self, method: str) -> set[str]:
         text = self.messages.read_text(errors="replace") if self.messages.exists() else ""
         pattern = rf"message received \[\d+\] bytes :\n\n{method} sip:.*?\nCall-I[Dd]: *(\S+)"
@@ -217,6 +223,24 @@ def run_uac(
     args += ["-trace_err", "-error_file", str(directory / f"uac_{port}_errors.log")]
     result = subprocess.run(args, capture_output=True, text=True, timeout=timeout + 10, cwd=directory)
     return result.returncode, result.stdout + result.stderr
+
+
+def call_with_digits(
+    directory: Path, front_port: int, number: str, digits: str, *, timeout: int = 40
+) -> subprocess.CompletedProcess:
+    """One call to `number` through the front that types `digits` by SIP INFO (`uac_customer_info.xml`) and
+    stays until the far end hangs up; the result's `messages` is sipp's message trace."""
+    port = free_udp_port()
+    args = [sipp_binary(), f"{HOST}:{front_port}", "-sf", str(SCENARIOS / "uac_customer_info.xml")]
+    args += ["-i", HOST, "-p", str(port), "-s", number, "-bind_local", "-m", "1", "-r", "1"]
+    for index, digit in enumerate(digits, start=1):
+        args += ["-set", f"d{index}", digit]
+    args += ["-mp", str(free_udp_port()), "-nostdin", "-timeout", f"{timeout}s", "-timeout_error"]
+    args += ["-trace_msg", "-message_file", str(directory / f"uac_{port}_messages.log")]
+    args += ["-trace_err", "-error_file", str(directory / f"uac_{port}_errors.log")]
+    result = subprocess.run(args, capture_output=True, text=True, timeout=timeout + 15, cwd=directory)
+    result.messages = (directory / f"uac_{port}_messages.log").read_text(errors="replace")
+    return result
 
 
 def stop_process(process: subprocess.Popen) -> None:

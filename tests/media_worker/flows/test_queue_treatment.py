@@ -1,6 +1,6 @@
 """Queue treatment (media_worker.flows.queue_treatment): what a waiting caller hears, with a fake call control.
 
-Pure logic: the real pjsua2 path is covered end to end in test_queue_treatment_e2e.py."""
+Pure logic: the real pjsua2 path is covered end to end in tests/integration/media/test_queue_treatment_e2e.py."""
 
 from __future__ import annotations
 

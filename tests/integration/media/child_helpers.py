@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 MANAGE = ROOT / "manage.py"
 SCENARIOS = Path(__file__).resolve().parent / "child_scenarios"
 CALLER = SCENARIOS / "prompt_caller.xml"
@@ -191,16 +191,3 @@ def ulaw_to_linear(byte: int) -> int:
     sample = ((mantissa << 3) + 0x84) << exponent
     sample -= 0x84
     return -sample if sign else sample
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # a zombie still answers kill(0): look at its state
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state != "Z"

@@ -23,14 +23,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.media_worker import child_helpers as h
-from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END, installation_env, manage, media_pool
+from tests.integration.media import child_helpers as h
+from tests.integration.media import setup_commands
+from tests.integration.media import sipfront_helpers as f
+from tests.integration.media.pool import END_TO_END, ROOT, installation_env, manage, media_pool
+from tests.integration.run import call
+from tests.sql_databases import OdbcServer
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
 
-ROOT = Path(__file__).resolve().parents[2]
 SLOW_NUMBER = "5400"
 CHILDREN = 2
 REDIS_DB = 10  # other end-to-end modules use 11-15 and flush theirs
@@ -38,41 +40,11 @@ SQL_SECONDS = 3
 SILENCE_RMS = 100.0  # of 32767: a 16-bit recording of no audio at all is 0; the default music is far above
 TONE_RMS = 9000.0  # the prompt is a 440 Hz sine at half scale (RMS ~11600); the music stays under ~8000
 
-SETUP = """
-from acd.models import IRN
-from acd.services.live_config import load_live_config
-from core.services import service_for
-from scripts_app.models import DatabaseConnection
-from scripts_app.services.scripts import script_publish, script_save_draft
-
-service_for(DatabaseConnection).create(data=CONNECTION)
-graph = {
-    "start": "slow_sql",
-    "nodes": [
-        {
-            "id": "slow_sql",
-            "action": "sql_execute",
-            "params": {"connection": "Slow CRM", "statement": "SELECT SLEEP(SECONDS) AS x, 'GOLD' AS customer_type"},
-            "exits": {"success": "greet", "no_rows": "bye", "timeout": "bye", "failure": "bye"},
-        },
-        {"id": "greet", "action": "play_prompt", "params": {"prompts": ["hello"]}, "exits": {"next": "bye"}},
-        {"id": "bye", "action": "hang_up", "params": {}, "exits": {}},
-    ],
-}
-script = script_save_draft(data={"name": "Slow CRM lookup", "graph": graph})
-script_publish(script=script)
-IRN.objects.create(number="NUMBER", name="Slow CRM line", destination_kind="script", destination_script=script)
-load_live_config()  # the demo's services into this installation's Redis, as `make run`'s sync does
-print("ready")
-"""
-
 
 @pytest.fixture(scope="module")
 def mariadb(tmp_path_factory):
     """A fresh MariaDB database and login (tests/sql_databases.py), administered over TCP when the local
     socket the helper expects by default is not there."""
-    from tests.sql_databases import OdbcServer
-
     with pytest.MonkeyPatch.context() as patch:
         if not os.environ.get("CCWEB_TEST_MARIADB_ADMIN") and not Path("/run/mysqld/mysqld.sock").exists():
             host, port = (os.environ.get("CCWEB_TEST_MARIADB_HOST") or "127.0.0.1:3306").rsplit(":", 1)
@@ -101,8 +73,10 @@ def stack(mariadb, tmp_path_factory):
         "password": mariadb.password,
         "simultaneous_connections": 2,
     }
-    setup = SETUP.replace("CONNECTION", repr(connection)).replace("SECONDS", str(SQL_SECONDS))
-    assert "ready" in manage(env, "shell", "-c", setup.replace("NUMBER", SLOW_NUMBER))
+    irns = call(
+        env, setup_commands.democall_installation, number=SLOW_NUMBER, connection=connection, sql_seconds=SQL_SECONDS
+    )
+    assert irns == {SLOW_NUMBER: "Slow CRM lookup"}, irns
     (var / "prompts" / "0").mkdir(parents=True, exist_ok=True)
     h.make_prompt(var / "prompts" / "0" / "hello.wav", seconds=1.0)
     h.make_prompt(var / "prompts" / "0" / "enter_customer_id.wav", seconds=0.3)

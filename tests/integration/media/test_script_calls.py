@@ -1,10 +1,11 @@
 """Real calls run their IRN's script in the media children (issue 6, acceptance 1).
 
 A separate ccweb installation (its own var/ dir and file SQLite database, as `tests/integration/test_stack.py`
-uses) with an IRN whose published script plays a prompt and hangs up; `manage.py media_worker` with 4
-children behind a real Kamailio front; sipp places 200 calls at 10 calls/s with a caller that keeps the
-route set and waits for the child's BYE. Every call succeeds and has its CallRecord (completed, with the
-script's trace); a number with no IRN gets 404 and a rejected CallRecord.
+uses) with an IRN whose published script plays a prompt and hangs up (and two more: setup_commands'
+script_calls_installation); `manage.py media_worker` with 4 children behind a real Kamailio front; sipp places
+200 calls at 10 calls/s with a caller that keeps the route set and waits for the child's BYE. Every call
+succeeds and has its CallRecord (completed, with the script's trace); a number with no IRN gets 404 and a
+rejected CallRecord.
 """
 
 from __future__ import annotations
@@ -13,70 +14,25 @@ import json
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.media_worker import child_helpers as h
-from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END, manage, media_pool
+from tests.integration.media import child_helpers as h
+from tests.integration.media import db, setup_commands
+from tests.integration.media import sipfront_helpers as f
+from tests.integration.media.pool import END_TO_END, manage, media_pool
+from tests.integration.run import call
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
 
-ROOT = Path(__file__).resolve().parents[2]
 IRN_NUMBER = "5100"
 DTMF_NUMBER = "5200"
 HOLD_NUMBER = "5300"
 CHILDREN = 4
 PROMPT_SECONDS = 0.4
-
-SETUP = (
-    """
-from acd.models import IRN
-from scripts_app.services.scripts import script_publish, script_save_draft
-graph = {
-    "start": "greet",
-    "nodes": [{"id": "greet", "action": "play_prompt", "params": {"prompts": ["hello"]}, "exits": {"next": None}}],
-}
-script = script_save_draft(data={"name": "Hello", "graph": graph})
-script_publish(script=script)
-IRN.objects.create(number="NUMBER", name="Hello line", destination_kind="script", destination_script=script)
-digits = {
-    "start": "ask",
-    "nodes": [
-        {
-            "id": "ask",
-            "action": "get_digits",
-            "params": {"prompt": ["hello"], "field": "Customer Number", "max_digits": 6, "first_timeout": 5},
-            "exits": {"success": "say", "timeout": None, "invalid": None},
-        },
-        {
-            "id": "say",
-            "action": "announce",
-            "params": {"field": "Customer Number", "format": "digits"},
-            "exits": {"next": None},
-        },
-    ],
-}
-script = script_save_draft(data={"name": "Digits", "graph": digits})
-script_publish(script=script)
-IRN.objects.create(number="DTMF", name="Digits line", destination_kind="script", destination_script=script)
-hold = {
-    "start": "moh",
-    "nodes": [{"id": "moh", "action": "music_on_hold", "params": {"seconds": 20}, "exits": {"next": None}}],
-}
-script = script_save_draft(data={"name": "Hold", "graph": hold})
-script_publish(script=script)
-IRN.objects.create(number="HOLD", name="Hold line", destination_kind="script", destination_script=script)
-print("ready")
-""".replace("NUMBER", IRN_NUMBER)
-    .replace("DTMF", DTMF_NUMBER)
-    .replace("HOLD", HOLD_NUMBER)
-)
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +50,8 @@ def stack(tmp_path_factory):
     }
     env.pop("DATABASE_URL", None)
     manage(env, "migrate", "--no-input")
-    assert "ready" in manage(env, "shell", "-c", SETUP)
+    irns = call(env, setup_commands.script_calls_installation, hello=IRN_NUMBER, digits=DTMF_NUMBER, hold=HOLD_NUMBER)
+    assert irns == {IRN_NUMBER: "Hello", DTMF_NUMBER: "Digits", HOLD_NUMBER: "Hold"}, irns
     (var / "prompts" / "0").mkdir(parents=True)
     h.make_prompt(var / "prompts" / "0" / "hello.wav", seconds=PROMPT_SECONDS)
 
@@ -120,21 +77,6 @@ def _call(
     return result
 
 
-def _records(db: Path, where: str, params=()) -> list[dict]:
-    with sqlite3.connect(db, timeout=10) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(f"SELECT * FROM acd_callrecord WHERE {where}", params)]
-
-
-def _wait_records(db: Path, where: str, params, count: int, timeout: float = 20.0) -> list[dict]:
-    deadline = time.monotonic() + timeout
-    while True:
-        rows = _records(db, where, params)
-        if len(rows) >= count or time.monotonic() > deadline:
-            return rows
-        time.sleep(0.3)
-
-
 def test_200_calls_at_10_per_second_run_the_script_and_are_recorded(stack):
     """Acceptance 1: sipp → Kamailio → 4 children; each call hears the prompt, the script hangs up."""
     started = time.monotonic()
@@ -144,7 +86,7 @@ def test_200_calls_at_10_per_second_run_the_script_and_are_recorded(stack):
     assert result.returncode == 0, output[-3000:] + stack["log"].read_text(errors="replace")[-3000:]
     assert (h._counter(output, "Successful call"), h._counter(output, "Failed call")) == (200, 0), output[-3000:]
     assert elapsed < 40, elapsed
-    done = _wait_records(stack["db"], "irn = ? AND outcome != 'active'", (IRN_NUMBER,), 200)
+    done = db.wait_records(stack["db"], "irn = ? AND outcome != 'active'", (IRN_NUMBER,), 200)
     assert len(done) == 200
     assert {r["outcome"] for r in done} == {"completed"}, {r["outcome"] for r in done}
     assert {r["ani"] for r in done} == {"+15551230000"} and {r["dnis"] for r in done} == {IRN_NUMBER}
@@ -154,14 +96,14 @@ def test_200_calls_at_10_per_second_run_the_script_and_are_recorded(stack):
         assert json.loads(row["profile"])["SW Call GUID"] == row["sw_call_guid"] != ""
     owners = {r["owner"] for r in done}
     assert len(owners) == CHILDREN, owners  # the front spread the calls over every child
-    assert not _records(stack["db"], "outcome = 'active'")
+    assert not db.records(stack["db"], "outcome = 'active'")
 
 
 def test_a_number_with_no_irn_gets_404_and_a_rejected_record(stack):
     result = _call(stack, "5999", calls=1, rate=1, timeout=15)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     assert "SIP/2.0 404" in result.messages
-    rows = _wait_records(stack["db"], "dnis = ?", ("5999",), 1)
+    rows = db.wait_records(stack["db"], "dnis = ?", ("5999",), 1)
     assert [(r["outcome"], r["sip_status"]) for r in rows] == [("rejected", 404)]
 
 
@@ -170,7 +112,7 @@ def test_dtmf_by_sip_info_reaches_get_digits_and_the_entry_is_spoken(stack):
     speaks it with espeak-ng, the script hangs up; the record keeps the entry and the trace."""
     result = _call(stack, DTMF_NUMBER, calls=2, rate=2, timeout=30, scenario="uac_dtmf_info.xml")
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
-    rows = _wait_records(stack["db"], "irn = ? AND outcome != 'active'", (DTMF_NUMBER,), 2)
+    rows = db.wait_records(stack["db"], "irn = ? AND outcome != 'active'", (DTMF_NUMBER,), 2)
     assert [r["outcome"] for r in rows] == ["completed", "completed"]
     for row in rows:
         assert json.loads(row["profile"])["Customer Number"] == "123"
@@ -188,13 +130,13 @@ def test_a_child_killed_mid_call_leaves_a_record_ended_by_failure_and_new_calls_
     args += ["-mp", str(f.free_udp_port()), "-timeout", "40s"]
     caller = subprocess.Popen(args, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        rows = _wait_records(stack["db"], "irn = ? AND outcome = 'active'", (HOLD_NUMBER,), 1, timeout=10)
+        rows = db.wait_records(stack["db"], "irn = ? AND outcome = 'active'", (HOLD_NUMBER,), 1, timeout=10)
         assert len(rows) == 1, rows
         owner_port = int(rows[0]["owner"].rsplit(":", 1)[1])
         started = re.findall(rf"started on port {owner_port}, pid (\d+)", stack["log"].read_text(errors="replace"))
         readies = stack["log"].read_text(errors="replace").count("ready {")
         os.kill(int(started[-1]), signal.SIGKILL)
-        done = _wait_records(stack["db"], "call_id = ? AND outcome != 'active'", (rows[0]["call_id"],), 1)
+        done = db.wait_records(stack["db"], "call_id = ? AND outcome != 'active'", (rows[0]["call_id"],), 1)
         assert [r["outcome"] for r in done] == ["ended_by_failure"]
         deadline = time.monotonic() + 15
         while stack["log"].read_text(errors="replace").count("ready {") <= readies:
@@ -204,23 +146,3 @@ def test_a_child_killed_mid_call_leaves_a_record_ended_by_failure_and_new_calls_
         f.stop_process(caller)
     result = _call(stack, IRN_NUMBER, calls=8, rate=4, timeout=30)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
-
-
-def test_prompts_without_a_recording_are_synthesised_and_cached(tmp_path, monkeypatch):
-    """A fresh install still has audible prompts: espeak-ng + sox to 8 kHz mono 16-bit, cached."""
-    import wave
-
-    from media_worker.pjsua import prompts
-
-    monkeypatch.setattr(prompts, "var_dir", lambda: tmp_path)
-    path = prompts.prompt_path("thank_you", 0)
-    assert path.parent == tmp_path / "prompts" / "cache"
-    with wave.open(str(path)) as wav:
-        assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (8000, 1, 2)
-        assert wav.getnframes() > 8000 * 0.3
-    assert prompts.prompt_path("thank_you", 0) == path  # cached
-    assert prompts.prompt_path("thank_you", 2) != path  # another voice
-    recorded = tmp_path / "prompts" / "0" / "thank_you.wav"
-    recorded.parent.mkdir(parents=True)
-    recorded.write_bytes(path.read_bytes())
-    assert prompts.prompt_path("thank_you", 0) == recorded

@@ -1,10 +1,9 @@
-"""The supervisor restarts dead children with backoff and stops them all; for real, with subprocesses."""
+"""The supervisor restarts dead children with backoff and stops them all; for real, with subprocesses (no pjsua2:
+`sleep` stands in for a child). The real media pool's restart is in tests/integration/media/test_supervisor.py."""
 
 from __future__ import annotations
 
 import os
-import re
-import shutil
 import signal
 import sys
 import time
@@ -12,9 +11,7 @@ import time
 import pytest
 
 from media_worker.process.supervisor import Supervisor, default_process_count
-from tests.media_worker import child_helpers as h
-
-pytestmark = pytest.mark.integration
+from tests.media_worker.process.pids import pid_alive
 
 SLEEPER = ["sleep", "60"]
 STUBBORN = [sys.executable, "-c", "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)"]
@@ -40,6 +37,7 @@ def test_process_count_comes_from_the_environment_or_the_cpus(monkeypatch):
         default_process_count()
 
 
+@pytest.mark.integration
 def test_a_killed_child_is_reported_and_restarted_on_its_port():
     died = []
     commands = []
@@ -63,9 +61,10 @@ def test_a_killed_child_is_reported_and_restarted_on_its_port():
     finally:
         pids = supervisor.pids()
         supervisor.stop()
-    assert not any(h.pid_alive(pid) for pid in pids if pid)
+    assert not any(pid_alive(pid) for pid in pids if pid)
 
 
+@pytest.mark.integration
 def test_a_child_that_keeps_dying_is_restarted_with_growing_backoff():
     supervisor = Supervisor(lambda i, p: ["true"], 1, backoff_initial=0.05, backoff_max=0.2)
     supervisor.start()
@@ -83,6 +82,7 @@ def test_a_child_that_keeps_dying_is_restarted_with_growing_backoff():
     assert all(e - 0.04 <= d <= e for d, e in zip(delays, expected, strict=True)), delays
 
 
+@pytest.mark.integration
 def test_stop_terminates_children_and_kills_those_ignoring_sigterm():
     supervisor = Supervisor(lambda i, p: SLEEPER if i == 0 else STUBBORN, 2, stop_timeout=0.5)
     supervisor.start()
@@ -91,46 +91,6 @@ def test_stop_terminates_children_and_kills_those_ignoring_sigterm():
     started = time.monotonic()
     supervisor.stop()
     assert time.monotonic() - started < 2.0
-    assert not any(h.pid_alive(pid) for pid in pids)
+    assert not any(pid_alive(pid) for pid in pids)
     supervisor.poll()  # a stopped pool restarts nothing
     assert supervisor.pids() == [None, None]
-
-
-@pytest.mark.skipif(not shutil.which("sipp"), reason="needs sipp")
-def test_media_worker_restarts_a_killed_child_which_answers_again_and_stops_on_sigterm(tmp_path):
-    """`manage.py media_worker --processes 2`: SIGKILL child 0 → back within ~2 s, answering; SIGTERM → all gone."""
-    pytest.importorskip("pjsua2")
-    prompt = h.make_prompt(tmp_path / "prompt.wav", seconds=0.5)
-    base = h.free_port_block(2)
-    supervisor = h.start(
-        h.manage_command("--processes", "2", "--base-port", str(base), "--prompt", str(prompt)),
-        tmp_path / "supervisor.log",
-    )
-    try:
-        supervisor.wait_for("ready {", count=2, timeout=20)
-        started = _started(supervisor.log())
-        assert set(started) == {0, 1}
-        victim = started[0]
-        os.kill(victim, signal.SIGKILL)
-        killed_at = time.monotonic()
-        supervisor.wait_for("ready {", count=3, timeout=10)
-        assert time.monotonic() - killed_at < 3.0  # 0.5 s backoff + Django and pjsua2 start-up
-        assert "died; its calls ended by failure" in supervisor.log()
-        replacement = _started(supervisor.log())[0]
-        assert replacement != victim and h.pid_alive(replacement)
-        result = h.run_caller(base, tmp_path, calls=2, rate=10)
-        assert (result.returncode, result.successful) == (0, 2), result.output[-3000:]
-        children = list(_started(supervisor.log()).values())
-    finally:
-        code = supervisor.stop(signal.SIGTERM, timeout=15)
-    assert code == 0, supervisor.log()[-3000:]
-    assert not any(h.pid_alive(pid) for pid in children)
-    assert supervisor.log().count("stopped {") == 2
-
-
-def _started(log: str) -> dict[int, int]:
-    """index → pid of the latest start of each child, from the supervisor's log."""
-    pids: dict[int, int] = {}
-    for index, pid in re.findall(r"child (\d+) started on port \d+, pid (\d+)", log):
-        pids[int(index)] = int(pid)
-    return pids

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from tests.media_worker import child_helpers as h
-from tests.media_worker import sipfront_helpers as f
+from tests.integration.media import child_helpers as h
+from tests.integration.media import sipfront_helpers as f
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = h.ROOT
 
 #: the marks of an end-to-end module (real sipp, sox, espeak-ng and kamailio)
 END_TO_END = [

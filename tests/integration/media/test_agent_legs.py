@@ -10,66 +10,37 @@ picks the service; the owning child rings the reserved agent, bridges, and the a
 
 from __future__ import annotations
 
-import ast
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
+import redis
 
-from tests.media_worker import child_helpers as h
-from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END, manage, media_pool
+from tests.integration.media import child_helpers as h
+from tests.integration.media import db, setup_commands
+from tests.integration.media import sipfront_helpers as f
+from tests.integration.media.pool import END_TO_END, ROOT, manage, media_pool
+from tests.integration.run import call
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
 
-ROOT = Path(__file__).resolve().parents[2]
 IRN = "5100"
 CHILDREN = 2
 REDIS_DB = 13
 
-SETUP = """
-from acd.models import Agent
-from acd.services.live_config import load_live_config
-for number, uri in EXTENSIONS.items():
-    Agent.objects.filter(number=number).update(extension=uri)
-load_live_config()
-print("ready")
-"""
 
-AGENTS = """
-from acd import notifier
-from acd.models import Agent
-from acd.services.agent_states import agent_login, agent_logout
-engine = notifier.engine()
-for number in LOGOUT:
-    if (engine.agent(number) or {}).get("state", "logged_out") != "logged_out":
-        agent_logout(agent=Agent.objects.get(number=number))
-for number in LOGIN:
-    agent_login(agent=Agent.objects.get(number=number), ready=True)
-print("states", {n: (engine.agent(n) or {}).get("state") for n in ["1001", "1002", "1003"]})
-"""
-
-
-def _states(output: str) -> dict[str, str]:
-    return ast.literal_eval(output.split("states", 1)[1].strip().splitlines()[0])
-
-
-def _agents(env, *, login=(), logout=()) -> str:
-    code = AGENTS.replace("LOGOUT", repr(list(logout))).replace("LOGIN", repr(list(login)))
-    return manage(env, "shell", "-c", code)
+def _agents(env, *, login=(), logout=()) -> dict[str, str | None]:
+    """Agents logged out, then in and ready; the live states of 1001-1003."""
+    return call(env, setup_commands.log_agents, login=list(login), logout=list(logout))
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    import redis
-
     var = tmp_path_factory.mktemp("var")
     work = tmp_path_factory.mktemp("agents")
     redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
@@ -98,13 +69,19 @@ def stack(tmp_path_factory):
         "1002": f"sip:1002@{f.HOST}:{phones['bonds'].port}",
         "1003": f"sip:1003@{f.HOST}:{phones['busy'].port}",
     }
-    assert "ready" in manage(env, "shell", "-c", SETUP.replace("EXTENSIONS", repr(extensions)))
+    assert call(env, setup_commands.set_extensions, extensions=extensions) == extensions
 
     try:
         with media_pool(env, work, CHILDREN, ready_s=40) as (front, log):
             try:
-                db = var / "ccweb.sqlite3"
-                yield {"env": env, "db": db, "front": front, "work": work, "log": log, "phones": phones}
+                yield {
+                    "env": env,
+                    "db": var / "ccweb.sqlite3",
+                    "front": front,
+                    "work": work,
+                    "log": log,
+                    "phones": phones,
+                }
             finally:
                 print(log.read_text(errors="replace")[-4000:])
     finally:
@@ -113,58 +90,20 @@ def stack(tmp_path_factory):
 
 
 def _call(stack, customer: str, timeout: int = 40) -> subprocess.CompletedProcess:
-    work = stack["work"]
-    port = f.free_udp_port()
-    args = ["sipp", f"{f.HOST}:{stack['front'].port}", "-sf", str(f.SCENARIOS / "uac_customer_info.xml")]
-    args += ["-i", f.HOST, "-p", str(port), "-s", IRN, "-bind_local", "-m", "1", "-r", "1"]
-    for index, digit in enumerate(customer, start=1):
-        args += ["-set", f"d{index}", digit]
-    args += ["-mp", str(f.free_udp_port()), "-nostdin", "-timeout", f"{timeout}s", "-timeout_error"]
-    args += ["-trace_msg", "-message_file", str(work / f"uac_{port}_messages.log")]
-    args += ["-trace_err", "-error_file", str(work / f"uac_{port}_errors.log")]
-    result = subprocess.run(args, capture_output=True, text=True, timeout=timeout + 15, cwd=work)
-    result.messages = (work / f"uac_{port}_messages.log").read_text(errors="replace")
-    return result
-
-
-def _rows(db: Path, sql: str, params=()) -> list[dict]:
-    with sqlite3.connect(db, timeout=10) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(sql, params)]
-
-
-def _wait_rows(db: Path, sql: str, params, count: int, timeout: float = 20.0) -> list[dict]:
-    deadline = time.monotonic() + timeout
-    while True:
-        rows = _rows(db, sql, params)
-        if len(rows) >= count or time.monotonic() > deadline:
-            return rows
-        time.sleep(0.3)
-
-
-def _invites(phone: f.Sipp) -> list[str]:
-    text = phone.messages.read_text(errors="replace") if phone.messages.exists() else ""
-    parts = [part.split("\n\n", 1)[-1] for part in text.split("message received")[1:]]
-    return [part.split("\n\n", 1)[0] for part in parts if part.startswith("INVITE sip:")]
-
-
-def _last_record(stack) -> dict:
-    rows = _wait_rows(stack["db"], "SELECT * FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,), 1)
-    assert rows, "no closed record"
-    return max(rows, key=lambda r: r["id"])
+    return f.call_with_digits(stack["work"], stack["front"].port, IRN, customer, timeout=timeout)
 
 
 def _check_call(stack, customer: str, phone: str, agent: str, service: str, *, closed_before: int) -> dict:
     result = _call(stack, customer)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-2000:] + stack["log"].read_text(errors="replace")[-3000:]
-    invites = _invites(stack["phones"][phone])
+    invites = stack["phones"][phone].requests("INVITE")
     assert invites, stack["log"].read_text(errors="replace")[-3000:]
     invite = invites[-1]
     assert f"X-STCC-Customer-Number: {customer}" in invite, invite
     assert f"X-STCC-Service: {service}" in invite, invite
     assert f"X-STCC-Agent-Number: {agent}" in invite, invite
-    rows = _wait_rows(
+    rows = db.wait_rows(
         stack["db"], "SELECT * FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,), closed_before + 1
     )
     assert len(rows) == closed_before + 1, rows
@@ -173,10 +112,7 @@ def _check_call(stack, customer: str, phone: str, agent: str, service: str, *, c
     assert record["outcome"] == "completed", record
     assert (profile["Service"], profile["Agent Number"], profile["Customer Number"]) == (service, agent, customer)
     assert profile["Agent Extension"].startswith(f"sip:{agent}@"), profile
-    events = [
-        (r["kind"], r["agent"])
-        for r in _rows(stack["db"], "SELECT * FROM acd_acdevent WHERE call_id = ? ORDER BY id", (record["call_id"],))
-    ]
+    events = [(r["kind"], r["agent"]) for r in db.events(stack["db"], record["call_id"])]
     assert ("answered", agent) in events, events
     return {"record": record, "events": events}
 
@@ -185,7 +121,7 @@ def test_example_a_customers_reach_the_stocks_and_the_bonds_agent_with_the_heade
     """1001 (STOCKS) rings agent 1001's phone, 1002 (BONDS) agent 1002's; each INVITE carries the exported
     fields as X-STCC-* headers, the agent answers, the legs are bridged, the agent's BYE ends both legs, and
     the record closes completed with the agent's fields; the agent goes to wrap-up."""
-    states = _states(_agents(stack["env"], login=["1001", "1002"], logout=["1003"]))
+    states = _agents(stack["env"], login=["1001", "1002"], logout=["1003"])
     assert (states["1001"], states["1002"]) == ("available", "available"), states
     started = time.monotonic()
     first = _check_call(stack, "1001", "stocks", "1001", "Stocks", closed_before=0)
@@ -193,7 +129,7 @@ def test_example_a_customers_reach_the_stocks_and_the_bonds_agent_with_the_heade
     second = _check_call(stack, "1002", "bonds", "1002", "Bonds", closed_before=1)
     assert second["events"][0][0] == "queued"
     assert time.monotonic() - started < 40
-    states = _states(_agents(stack["env"]))
+    states = _agents(stack["env"])
     assert (states["1001"], states["1002"]) == ("wrap_up", "wrap_up"), states  # the call ended for the agents too
 
 
@@ -202,8 +138,8 @@ def test_a_busy_agent_is_a_no_answer_and_the_call_waits_for_the_next_agent(stack
     way); when agent 1002 becomes ready the waiting caller is put through to 1002's phone."""
     _agents(stack["env"], logout=["1001", "1002"])
     _agents(stack["env"], login=["1003"])
-    closed = len(_rows(stack["db"], "SELECT id FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,)))
-    busy_before = len(_invites(stack["phones"]["busy"]))
+    closed = len(db.rows(stack["db"], "SELECT id FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,)))
+    busy_before = len(stack["phones"]["busy"].requests("INVITE"))
 
     result: dict = {}
     caller = threading.Thread(target=lambda: result.setdefault("r", _call(stack, "1002", timeout=60)))
@@ -211,27 +147,24 @@ def test_a_busy_agent_is_a_no_answer_and_the_call_waits_for_the_next_agent(stack
     try:
         deadline = time.monotonic() + 30
         while True:
-            no_answer = _rows(stack["db"], "SELECT * FROM acd_acdevent WHERE kind = 'no_answer' AND agent = '1003'")
+            no_answer = db.rows(stack["db"], "SELECT * FROM acd_acdevent WHERE kind = 'no_answer' AND agent = '1003'")
             if no_answer:
                 break
             assert time.monotonic() < deadline, stack["log"].read_text(errors="replace")[-3000:]
             time.sleep(0.3)
-        assert len(_invites(stack["phones"]["busy"])) > busy_before
+        assert len(stack["phones"]["busy"].requests("INVITE")) > busy_before
         _agents(stack["env"], logout=["1003"], login=["1002"])
     finally:
         caller.join(90)
     call = result["r"]
     assert call.returncode == 0, (call.stdout + call.stderr)[-2000:] + stack["log"].read_text(errors="replace")[-3000:]
-    rows = _wait_rows(
+    rows = db.wait_rows(
         stack["db"], "SELECT * FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,), closed + 1
     )
     record = max(rows, key=lambda r: r["id"])
     profile = json.loads(record["profile"])
     assert (record["outcome"], profile["Agent Number"], profile["Service"]) == ("completed", "1002", "Bonds")
-    events = [
-        (r["kind"], r["agent"])
-        for r in _rows(stack["db"], "SELECT * FROM acd_acdevent WHERE call_id = ? ORDER BY id", (record["call_id"],))
-    ]
+    events = [(r["kind"], r["agent"]) for r in db.events(stack["db"], record["call_id"])]
     assert ("no_answer", "1003") in events and ("answered", "1002") in events, events
     assert events.index(("no_answer", "1003")) < events.index(("answered", "1002")), events
 
@@ -242,8 +175,8 @@ def test_example_a_by_rfc_4733_from_a_pjsua2_caller_reaches_the_stocks_agent(sta
     INVITE carries X-STCC-Customer-Number and the user fields; the agent answers, then hangs up."""
     _agents(stack["env"], logout=["1001", "1002", "1003"])
     _agents(stack["env"], login=["1001"])
-    closed = len(_rows(stack["db"], "SELECT id FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,)))
-    invites_before = len(_invites(stack["phones"]["stocks"]))
+    closed = len(db.rows(stack["db"], "SELECT id FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,)))
+    invites_before = len(stack["phones"]["stocks"].requests("INVITE"))
     result = subprocess.run(
         [sys.executable, "manage.py", "democall", IRN, "--digits", "1001#", "--dtmf", "rfc4733"]
         + ["--timeout", "30", "--front", f"sip:{f.HOST}:{stack['front'].port}"],
@@ -254,14 +187,14 @@ def test_example_a_by_rfc_4733_from_a_pjsua2_caller_reaches_the_stocks_agent(sta
         timeout=90,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    invites = _invites(stack["phones"]["stocks"])
+    invites = stack["phones"]["stocks"].requests("INVITE")
     assert len(invites) == invites_before + 1, stack["log"].read_text(errors="replace")[-3000:]
     invite = invites[-1]
     assert "X-STCC-Customer-Number: 1001" in invite, invite
     assert "X-STCC-Service: Stocks" in invite and "X-STCC-Agent-Number: 1001" in invite, invite
     assert "X-STCC-Customer-Type: STOCKS" in invite, invite  # a user field, filled from the CRM row
     record = max(
-        _wait_rows(
+        db.wait_rows(
             stack["db"], "SELECT * FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,), closed + 1
         ),
         key=lambda r: r["id"],

@@ -19,9 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.media_worker import bad_input_stack as b
-from tests.media_worker import sipfront_helpers as f
-from tests.media_worker.pool import END_TO_END
+from tests.integration.media import bad_input_stack as b
+from tests.integration.media import db
+from tests.integration.media import sipfront_helpers as f
+from tests.integration.media.pool import END_TO_END
+from tests.sql_databases import OdbcServer
 
 pytestmark = END_TO_END
 pytest.importorskip("pjsua2")
@@ -29,8 +31,6 @@ pytest.importorskip("pjsua2")
 
 @pytest.fixture(scope="module")
 def mariadb(tmp_path_factory):
-    from tests.sql_databases import OdbcServer
-
     server = OdbcServer("mariadb", tmp_path_factory.mktemp("mariadb"))
     yield server
     server.drop()
@@ -363,7 +363,7 @@ def test_an_agent_who_does_not_answer_sends_the_call_back_to_queue(stack, pids):
     rows = stack.wait_records("irn = ? AND outcome != 'active'", (b.QUEUE,), before + 1)
     record = rows[-1]
     assert record["outcome"] == "abandoned", record
-    events = b.rows(stack.db, "SELECT * FROM acd_acdevent WHERE call_id = ? ORDER BY id", (record["call_id"],))
+    events = db.events(stack.db, record["call_id"])
     kinds = [(r["kind"], r["agent"]) for r in events]
     assert kinds[0][0] == "queued" and ("no_answer", b.AGENT) in kinds, kinds
     assert ("answered", b.AGENT) not in kinds, kinds
@@ -414,7 +414,7 @@ class _RtpCounter:
 def _diagnose(stack: b.Stack, run: b.SippRun) -> str:
     """What a failed queue call left behind: its records, the ACD's events, the phone's messages."""
     records = stack.records("irn = ?", (b.QUEUE,))
-    events = b.rows(stack.db, "SELECT * FROM acd_acdevent ORDER BY id")
+    events = db.rows(stack.db, "SELECT * FROM acd_acdevent ORDER BY id")
     phone = stack.phone.messages.read_text(errors="replace")[-3000:] if stack.phone.messages.exists() else ""
     return f"{run.output[-1500:]}\nrecords={records}\nevents={events}\nphone={phone}\n{stack.log_text()[-3000:]}"
 
