@@ -2,7 +2,7 @@
 """Real SIP load on the media tier: sipp -> Kamailio front -> `manage.py media_worker` children (pjsua2).
 
 Starts its own stack (temp var dir, SQLite file DB, migrate, two IRNs with published scripts, N media
-children, the Kamailio front, all on free ports) and drives it with sipp (tests/media_worker/sipp/
+children, the Kamailio front, all on free ports) and drives it with sipp (tests/integration/media/sipp/
 uac_wait_bye.xml: INVITE with SDP, ACK along the route set, wait for the child's BYE). Phases:
   baseline     sipp UAC against a sipp UAS directly (no ccweb) at the same rates: sipp's own CPU
                (UAC + UAS, % of one core), i.e. what the load generator and the kernel cost.
