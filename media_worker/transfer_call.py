@@ -361,7 +361,7 @@ async def _context(call, control, owner, decision) -> Any:
         call_id=call.data.get("call_id", ""),
         profile=call.data.get("profile") or {},
         media=control,
-        sql=GatewaySqlPort(),
+        sql=GatewaySqlPort(via_worker=True),  # live calls: SQL in the `sql` worker
         acd=LiveAcdPort(owner),
         field_types=field_types,
         scripts=PublishedScriptLoader(),

@@ -114,7 +114,7 @@ async def _new_context(
         call_id=call_id,
         profile=profile,
         media=media,
-        sql=GatewaySqlPort(),
+        sql=GatewaySqlPort(via_worker=True),  # live calls: SQL in the `sql` worker
         acd=LiveAcdPort(owner),
         field_types=field_types,
         scripts=PublishedScriptLoader(),
