@@ -224,7 +224,7 @@ async def new_context(contact: Contact, fallback_service: str | None) -> CallCon
         call_id=contact.call_id,
         profile=contact.profile,
         media=media,
-        sql=GatewaySqlPort(),
+        sql=GatewaySqlPort(via_worker=True),  # live calls: SQL in the `sql` worker (bench/sql_path.py)
         acd=LiveAcdPort(contact.owner),
         field_types=field_types,
         scripts=PublishedScriptLoader(),

@@ -77,3 +77,13 @@ def test_worker_returns_typed_errors(sql_worker):
     assert answer["error"]["issues"][0]["id"] == "sql.E002"
     missing = ask(client, connection_id, "SELECT nothing FROM missing_table", {})
     assert not missing["ok"] and missing["error"]["kind"] in {"database", "syntax"}
+
+
+def test_worker_checks_a_connection_for_sqlconnect(sql_worker):
+    """scripts_app.check_sql_connection: SQLConnect of a live call, run where its statements run."""
+    client, connection_id = sql_worker
+    check = client.send_task("scripts_app.check_sql_connection", args=(connection_id,), queue="sql").get(timeout=30)
+    assert check == {"ok": True}
+    missing = client.send_task("scripts_app.check_sql_connection", args=(connection_id + 999,), queue="sql")
+    answer = missing.get(timeout=30)
+    assert not answer["ok"] and answer["error"]["kind"] == "validation"

@@ -57,16 +57,26 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 @contextmanager
 def media_pool(env: dict[str, str], work: Path, children: int, *, ready_s: float = 40) -> Iterator[tuple[Any, Path]]:
-    """`manage.py media_worker` with `children` children on free ports, then the front in front of
-    them; yields (front, the pool's log) and stops both."""
+    """`manage.py media_worker` with `children` children on free ports, the Celery worker of queue `sql` (live
+    calls run their SQL there, as under `make run`), then the front in front of them; yields (front, the
+    pool's log) and stops them all."""
     base = h.free_port_block(children)
     log = work / "media_worker.log"
-    with log.open("wb") as out:
+    with log.open("wb") as out, (work / "sql_worker.log").open("wb") as worker_out:
         media = subprocess.Popen(
             [sys.executable, "manage.py", "media_worker", "--processes", str(children), "--base-port", str(base)],
             cwd=ROOT,
             env=env,
             stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        worker = subprocess.Popen(
+            [str(Path(sys.executable).with_name("celery")), "-A", "ccweb", "worker", "-Q", "sql"]
+            + ["--pool", "threads", "--concurrency", "4", "-l", "warning"],
+            cwd=ROOT,
+            env=env,
+            stdout=worker_out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
@@ -82,3 +92,4 @@ def media_pool(env: dict[str, str], work: Path, children: int, *, ready_s: float
         if front is not None:
             front.stop()
         f.stop_process(media)
+        f.stop_process(worker)
