@@ -76,9 +76,10 @@ def test_music_on_hold_is_uploaded_as_multipart_and_only_cleared_in_json(schema)
 
 def test_every_error_response_is_the_error_component(schema):
     """Each operation documents its 4xx answers (401 everywhere, 403 unless public, 404 with a path id),
-    and every one of them is the one Error shape: code and detail, plus errors by field."""
+    and every one of them is the one Error shape: code and detail, plus errors by field and, for a refused
+    publish or rollback, the problems as objects."""
     error = schema["components"]["schemas"]["Error"]
-    assert error["required"] == ["code", "detail"] and set(error["properties"]) == {"code", "detail", "errors"}
+    assert error["required"] == ["code", "detail"] and set(error["properties"]) == {"code", "detail", "errors", "problems"}
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             errors = {code: r for code, r in operation["responses"].items() if code >= "400"}
