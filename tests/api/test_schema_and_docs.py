@@ -79,7 +79,12 @@ def test_every_error_response_is_the_error_component(schema):
     and every one of them is the one Error shape: code and detail, plus errors by field and, for a refused
     publish or rollback, the problems as objects."""
     error = schema["components"]["schemas"]["Error"]
-    assert error["required"] == ["code", "detail"] and set(error["properties"]) == {"code", "detail", "errors", "problems"}
+    assert error["required"] == ["code", "detail"] and set(error["properties"]) == {
+        "code",
+        "detail",
+        "errors",
+        "problems",
+    }
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             errors = {code: r for code, r in operation["responses"].items() if code >= "400"}
