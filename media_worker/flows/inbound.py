@@ -12,15 +12,14 @@ messages (read while the child holds calls) to the lifecycle and the legs:
 - `overflowed` / `no_agent`: the service's destination (`lifecycle.divert`).
 
 Any error: `lifecycle.fail` (the script's apology prompt when there is one, a hang-up, the record closed as
-failed) — never a silent drop. One `CallOwner` per child, named `owner_id(port)` (`<hostname>:<port>`): the
-supervisor uses the same name to close the calls of a child that died.
+failed) — never a silent drop. One `CallOwner` per child, named `process.child.owner_id(port)`
+(`<hostname>:<port>`): the supervisor uses the same name to close the calls of a child that died.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 import uuid
 
 from acd.services.call_owner import CallOwner
@@ -40,11 +39,6 @@ log = logging.getLogger("media_worker.flows.inbound")
 
 POLL_BLOCK_MS = 1000
 DIVERT_WAIT_S = 10.0  # the longest a diverted call waits for its IVR application's step under way
-
-
-def owner_id(port: int) -> str:
-    """The CallOwner id (and CallRecord.owner) of the media child on SIP `port` of this host."""
-    return f"{socket.gethostname()}:{port}"
 
 
 class ScriptHandler:

@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -32,6 +33,11 @@ from typing import Any
 from media_worker.pjsua import events
 
 log = logging.getLogger("media_worker.process.child")
+
+
+def owner_id(port: int) -> str:
+    """The CallOwner id (and CallRecord.owner) of the media child on SIP `port` of this host."""
+    return f"{socket.gethostname()}:{port}"
 
 
 REAP_SECONDS = 10.0  # how often the loop looks for calls pjsua lost without telling us (Endpoint.reap_lost)

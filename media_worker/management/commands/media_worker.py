@@ -17,9 +17,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from acd.services.recovery import owner_failed
 from core.moh import generate_default_moh
 from core.orm import closing_connections
-from media_worker.process.child import CallHandler, PromptHandler, run_child
+from media_worker.process.child import CallHandler, PromptHandler, owner_id, run_child
 from media_worker.process.supervisor import Supervisor, default_process_count
 
 log = logging.getLogger("media_worker.process.supervisor")
@@ -82,7 +83,7 @@ class Command(BaseCommand):
         else:
             # imported here: the calls' flows (routing, scripts, the ACD) load only in a child that runs them, so
             # the supervisor and a test child start light (a restarted child's start is on its callers' time)
-            from media_worker.flows.inbound import ScriptHandler, owner_id
+            from media_worker.flows.inbound import ScriptHandler
 
             handler = ScriptHandler(owner_id(options["port"]))
         return run_child(
@@ -105,9 +106,6 @@ def _default_prompt() -> Path:
 
 def _child_died(index: int, port: int, pid: int) -> None:
     """The calls owned by a dead child are closed as ended by failure (and leave the ACD)."""
-    from acd.services.recovery import owner_failed  # as above: only when a child died
-    from media_worker.flows.inbound import owner_id
-
     owner = owner_id(port)
     try:
         ids = closing_connections(owner_failed)(owner=owner)

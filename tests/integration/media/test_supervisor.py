@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.mark.skipif(not shutil.which("sipp"), reason="needs sipp")
 def test_media_worker_restarts_a_killed_child_which_answers_again_and_stops_on_sigterm(tmp_path):
-    """`manage.py media_worker --processes 2`: SIGKILL child 0 → back within ~2 s, answering; SIGTERM → all gone."""
+    """`media_worker --processes 2`: SIGKILL child 0 → respawned after its backoff, answering; SIGTERM → stop."""
     pytest.importorskip("pjsua2")
     prompt = h.make_prompt(tmp_path / "prompt.wav", seconds=0.5)
     base = h.free_port_block(2)
@@ -33,8 +33,11 @@ def test_media_worker_restarts_a_killed_child_which_answers_again_and_stops_on_s
         victim = started[0]
         os.kill(victim, signal.SIGKILL)
         killed_at = time.monotonic()
-        supervisor.wait_for("ready {", count=3, timeout=10)
-        assert time.monotonic() - killed_at < 3.0  # 0.5 s backoff + Django and pjsua2 start-up
+        supervisor.wait_for("started on port", count=3, timeout=5)
+        # the supervisor's part: the 0.5 s backoff, the dead child's calls closed, the new process spawned; the
+        # child's own start-up (Django and pjsua2, about 1 s on a quiet machine) depends on the machine's load
+        assert time.monotonic() - killed_at < 1.5
+        supervisor.wait_for("ready {", count=3, timeout=15)
         assert "died; its calls ended by failure" in supervisor.log()
         replacement = _started(supervisor.log())[0]
         assert replacement != victim and pid_alive(replacement)
