@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
-from acd.models import Agent, AgentSkill, Group, Service, ServiceGroup, Skill
+from acd.models import Agent, AgentSkill, Group, ReleaseCode, Service, ServiceGroup, Skill, WrapUpCode
 from core.admin import ServiceModelAdmin, inline_rows
 
 
@@ -106,3 +106,10 @@ class AgentAdmin(ServiceModelAdmin):
 
     def related_data(self, form: forms.ModelForm, formsets: list[BaseInlineFormSet]) -> dict[str, Any]:
         return {"skills": [{"skill": row["skill"], "level": row["level"]} for row in inline_rows(formsets, AgentSkill)]}
+
+
+@admin.register(ReleaseCode, WrapUpCode)
+class AgentCodeAdmin(ServiceModelAdmin):
+    list_display = ["code", "name", "productive", "active"]
+    list_filter = ["productive", "active"]
+    search_fields = ["code", "name"]

@@ -7,4 +7,4 @@ class AcdConfig(AppConfig):
 
     def ready(self) -> None:
         # services register themselves; Celery autodiscovery imports only acd.tasks
-        from acd import services, tasks_config  # noqa: F401
+        from acd import access_signals, services, tasks_config  # noqa: F401

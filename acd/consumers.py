@@ -3,13 +3,20 @@
 Protocol (server -> client):
   {"type": "snapshot", "snapshot": {...}}   on connect, on {"resync": true}, and after a gap
   {"type": "delta", "delta": {...}}         each with seq == the previous seq + 1
+  {"type": "pop", "pop": {...}}             agent feeds: an offered call's screen pop (calls.screen_pop), and
+                                            after a snapshot while the agent has that call
 Client -> server: {"resync": true}; on an agent feed also agent commands
   {"action": "login"|"logout"|"ready"|"release"|"wrap_up"|"end_wrap_up", "code": "…", "ready": bool,
    "group": "<group name, login only>", "id": any}; supervisors (staff) also
   {"action": "force", "state": "logged_out"|"released"|"available", "code": "…"}
   answered by {"type": "result", "id": …, "state": {...}} or {"type": "error", "id": …, "code", "detail"};
   the state change itself arrives as a delta like any other.
-Close codes: 4401 not logged in, 4403 not allowed, 4404 unknown.
+Close codes (with a reason the page shows; it does not reconnect after them): 4401 not logged in (or the
+session logged out, or the user was deactivated), 4403 not allowed for the user's role, 4404 unknown.
+Who may open what: the wallboard and service feeds need monitoring (supervisors, administrators); an agent
+feed its own agent's user or monitoring; acting on another agent's feed, and "force", need forcing agent
+states. Each socket also joins its user's and its session's groups, so a logout, a deactivation or a role
+change reaches it within seconds (acd/access_signals.py).
 
 Thin: group names, snapshots and the channel layer belong to acd/notifier.py.
 """
@@ -21,11 +28,13 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.contrib.auth import get_user_model
 
 from acd import notifier
 from acd.models import Agent, Group, Service
 from acd.services import agent_states
 from acd.services.agent_states import AgentStateError
+from core.roles import NEEDS, Capability, can
 
 
 def _group(agent: Agent, name: Any) -> Group | None:
@@ -59,50 +68,98 @@ COMMANDS: dict[str, Any] = {
 }
 
 
+NOT_LOGGED_IN = "Log in first."
+
+
 class AcdLiveConsumer(AsyncJsonWebsocketConsumer):
     group: str = ""  # set by _check before accept
     agent_pk: int | None = None
+    agent_number = ""
+    own_agent = False
     seq = 0
+    access_groups: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.subscribed: list[str] = []
 
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=4401)
+        if user is None or not user.is_authenticated or not user.is_active:
+            await self._refuse(4401, NOT_LOGGED_IN)
             return
-        kwargs = self.scope["url_route"]["kwargs"]
-        verdict = await self._check(user, kwargs)
-        if verdict:
-            await self.close(code=verdict)
+        code, reason = await self._check(user, self.scope["url_route"]["kwargs"])
+        if code:
+            await self._refuse(code, reason)
             return
         await self.accept()
+        session = self.scope.get("session")
+        key = getattr(session, "session_key", None)
+        self.access_groups = (notifier.user_group(user.pk),) + ((notifier.session_group(key),) if key else ())
         # Subscribe before the snapshot: deltas published meanwhile arrive after it and the
         # ones already in it (seq <= snapshot seq) are dropped in acd_delta.
-        await notifier.subscribe(self.group, self.channel_name)
+        for group in (*self.access_groups, self.group):
+            await notifier.subscribe(group, self.channel_name)
+            self.subscribed.append(group)
         await self._send_snapshot()
 
+    async def _refuse(self, code: int, reason: str) -> None:
+        # Accept first: a close before the handshake is an HTTP 403 to the browser, without the code.
+        await self.accept()
+        await self.close(code=code, reason=reason)
+
     @database_sync_to_async
-    def _check(self, user: Any, kwargs: dict[str, str]) -> int:
-        if "service" in kwargs:
-            if not Service.objects.filter(name=kwargs["service"]).exists():
-                return 4404
-            self.group = notifier.service_group(kwargs["service"])
-        elif "number" in kwargs:
+    def _check(self, user: Any, kwargs: dict[str, str]) -> tuple[int, str]:
+        """(0, "") when `user` may open the feed, else the close code and the sentence why not."""
+        if "number" in kwargs:
             agent = Agent.objects.filter(number=kwargs["number"]).first()
             if agent is None:
-                return 4404
-            # An agent sees its own feed; supervisors (staff) see anyone's.
-            if not (user.is_staff or agent.user_id == user.id):
-                return 4403
+                return 4404, f"There is no agent {kwargs['number']}."
+            self.own_agent = bool(agent.user_id and agent.user_id == user.id)
+            if not (self.own_agent or can(user, Capability.MONITOR)):
+                return 4403, "An agent may only open its own feed; other agents are for supervisors."
             self.group = notifier.agent_group(agent.number)
             self.agent_pk = agent.pk
+            self.agent_number = agent.number
+            return 0, ""
+        if not can(user, Capability.MONITOR):
+            return 4403, NEEDS[Capability.MONITOR]
+        if "service" in kwargs:
+            if not Service.objects.filter(name=kwargs["service"]).exists():
+                return 4404, f"There is no service {kwargs['service']}."
+            self.group = notifier.service_group(kwargs["service"])
         else:
             self.group = notifier.WALLBOARD
-        return 0
+        return 0, ""
+
+    async def access_revoked(self, event: dict[str, Any]) -> None:
+        await self.close(code=4401, reason=str(event.get("reason", ""))[:120])
+
+    async def access_changed(self, event: dict[str, Any]) -> None:
+        """The user's role changed: check again with what the database says now."""
+        user = await database_sync_to_async(_fresh_user)(self.scope["user"].pk)
+        if user is None or not user.is_active:
+            await self.close(code=4401, reason="Your account was deactivated.")
+            return
+        self.scope["user"] = user
+        code, reason = await self._check(user, self.scope["url_route"]["kwargs"])
+        if code:
+            await self.close(code=code, reason=reason)
 
     async def _send_snapshot(self) -> None:
         snap = await sync_to_async(notifier.snapshot, thread_sensitive=False)(notifier.engine(), self.group)
         self.seq = snap["seq"]
         await self.send_json({"type": "snapshot", "snapshot": snap})
+        if self.agent_number:
+            # a desktop that (re)connects during a call shows its screen pop again
+            pop = await sync_to_async(notifier.current_pop, thread_sensitive=False)(
+                notifier.engine(), self.agent_number
+            )
+            if pop is not None:
+                await self.send_json({"type": "pop", "pop": pop})
+
+    async def acd_pop(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "pop", "pop": event["pop"]})
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict):
@@ -118,8 +175,9 @@ class AcdLiveConsumer(AsyncJsonWebsocketConsumer):
         if command is None or self.agent_pk is None:
             reason = f"unknown action {msg['action']!r}" if command is None else "actions need an agent feed"
             return {"type": "error", "code": "bad_command", "detail": reason}
-        if msg["action"] == "force" and not self.scope["user"].is_staff:
-            return {"type": "error", "code": "forbidden", "detail": "only supervisors (staff) force a state"}
+        user = self.scope["user"]
+        if (msg["action"] == "force" or not self.own_agent) and not can(user, Capability.FORCE_AGENT_STATE):
+            return {"type": "error", "code": "forbidden", "detail": NEEDS[Capability.FORCE_AGENT_STATE]}
         agent = Agent.objects.filter(pk=self.agent_pk).first()
         if agent is None:
             return {"type": "error", "code": "unknown_agent", "detail": "the agent was deleted"}
@@ -141,5 +199,9 @@ class AcdLiveConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "delta", "delta": delta})
 
     async def disconnect(self, code: int) -> None:
-        if self.group:
-            await notifier.unsubscribe(self.group, self.channel_name)
+        for group in self.subscribed:
+            await notifier.unsubscribe(group, self.channel_name)
+
+
+def _fresh_user(pk: int) -> Any:
+    return get_user_model().objects.filter(pk=pk).first()

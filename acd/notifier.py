@@ -43,6 +43,16 @@ def agent_group(number: str) -> str:
     return f"agent.{number}"
 
 
+def user_group(user_id: int) -> str:
+    """Every socket of one user: told when the user is deactivated or their role changes."""
+    return f"user.{user_id}"
+
+
+def session_group(session_key: str) -> str:
+    """Every socket of one login session: closed when that session logs out."""
+    return f"session.{session_key}"
+
+
 def channel_group(group: str) -> str:
     """The channel layer's name for a logical group (ASCII, < 100 chars; other names are hashed)."""
     prefix = getattr(settings, "ACD_LIVE_GROUP_PREFIX", "ccweb.acd.")
@@ -79,6 +89,7 @@ def _row(raw: dict[Any, Any], personal: list[Any]) -> dict[str, Any] | None:
         "state": h.get("state", ""),
         "code": h.get("code", ""),
         "call": h.get("call", ""),
+        "since": int(h.get("since") or 0),  # ms since the epoch when the agent entered `state` (0: unknown)
         "personal": [_s(c) for c in personal],
     }
 
@@ -180,6 +191,41 @@ def publish(eng: AcdEngine, *, agents: Iterable[str] = (), services: Iterable[st
     """
     agents, services = list(agents), list(services)
     transaction.on_commit(lambda: send(build_deltas(eng, agents=agents, services=services)))
+
+
+POP_TTL_S = 4 * 3600  # a pop outlives any call; the desktop shows it only while it is the agent's call
+
+
+def _pop_key(eng: AcdEngine, call_id: str) -> str:
+    return f"{eng.prefix}live:pop:{call_id}"
+
+
+def send_pop(eng: AcdEngine, pop: dict[str, Any]) -> None:
+    """Keep the screen pop of an offered call and send it to its agent's feed ({"type": "acd.pop"})."""
+    eng.client.set(_pop_key(eng, str(pop["call"])), json.dumps(pop), ex=POP_TTL_S)
+    layer = get_channel_layer()
+    if layer is not None:
+        group = channel_group(agent_group(str(pop["agent"])))
+        async_to_sync(layer.group_send)(group, {"type": "acd.pop", "pop": pop})
+
+
+def current_pop(eng: AcdEngine, number: str) -> dict[str, Any] | None:
+    """The pop of the call the agent is reserved for or connected to, if it has one."""
+    call = _s(eng.client.hget(eng.keys.agent(number), "call"))
+    raw = eng.client.get(_pop_key(eng, call)) if call else None
+    return json.loads(raw) if raw else None
+
+
+def tell_sockets(group: str, kind: str, reason: str) -> None:
+    """After the transaction commits, tell the sockets of `group` (user_group, session_group) that their
+    access changed: `kind` "access.revoked" closes them, "access.changed" makes them check again."""
+
+    def _send() -> None:
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.group_send)(channel_group(group), {"type": kind, "reason": reason})
+
+    transaction.on_commit(_send)
 
 
 async def subscribe(group: str, channel_name: str) -> None:

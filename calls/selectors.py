@@ -24,3 +24,8 @@ def default_music_on_hold_path() -> Path:
 def profile_fields(*, kind: str | None = None) -> QuerySet[CallProfileField]:
     fields = CallProfileField.objects.all()
     return fields.filter(kind=kind) if kind else fields
+
+
+def exported_field_names() -> list[str]:
+    """The names of the exported profile fields, in profile order: what an agent's phone and desktop show."""
+    return list(CallProfileField.objects.filter(exported=True).values_list("name", flat=True))

@@ -25,6 +25,8 @@ router.register("groups", acd_views.GroupViewSet, basename="group")
 router.register("agents", acd_views.AgentViewSet, basename="agent")
 router.register("agents", agent_views.AgentStateViewSet, basename="agent-state")
 router.register("skills", acd_views.SkillViewSet, basename="skill")
+router.register("release-codes", acd_views.ReleaseCodeViewSet, basename="release-code")
+router.register("wrap-up-codes", acd_views.WrapUpCodeViewSet, basename="wrap-up-code")
 router.register("scripts", scripts_views.ScriptViewSet, basename="script")
 
 api_urlpatterns = [
@@ -39,6 +41,7 @@ api_urlpatterns = [
 urlpatterns = [
     path("", RedirectView.as_view(url="/ccd/", permanent=False)),
     path("ccd", RedirectView.as_view(url="/ccd/", permanent=False)),
+    path("ccd/agent/", include("desktop.urls")),
     path("ccd/", include("director.urls")),
     path("api/", include((api_urlpatterns, "api"))),
     path("admin/", admin.site.urls),

@@ -1,6 +1,7 @@
 """The navigation tree of the guide (System Parameters > External Interfaces > Database Connections, ...).
 
-Built from the pages' `nav_path`, so a page and its place in the tree cannot disagree.
+Built from the pages' `nav_path`, so a page and its place in the tree cannot disagree; a user sees the leaves
+whose view's `access` lets them in (core.access), so the tree and the checks cannot disagree either.
 """
 
 from dataclasses import dataclass, field
@@ -8,7 +9,9 @@ from functools import cached_property
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import resolve, reverse
+
+from core.roles import Access
 
 # Leaves that are not CRUD pages: (branches, label, URL name).
 EXTRA_LEAVES: tuple[tuple[tuple[str, ...], str, str], ...] = (
@@ -38,10 +41,20 @@ def _leaves() -> list[tuple[tuple[str, ...], str, str]]:
     return leaves + list(EXTRA_LEAVES)
 
 
-def build_tree(path: str) -> list[NavNode]:
-    """The tree with the branch chain of the leaf whose URL prefixes `path` marked active."""
+def view_access(url: str) -> Access | None:
+    """The `access` the view at `url` declared (None: it declared none)."""
+    func = resolve(url).func
+    return getattr(getattr(func, "view_class", func), "access", None)
+
+
+def build_tree(path: str, user: Any = None) -> list[NavNode]:
+    """The tree of what `user` may open, with the branch chain of the leaf whose URL prefixes `path` active."""
     roots: list[NavNode] = []
     for branches, label, url_name in _leaves():
+        url = reverse(url_name)
+        access = view_access(url)
+        if access is None or access.refusal(user, "GET"):
+            continue
         level = roots
         for branch in branches:
             node = next((n for n in level if n.label == branch and n.is_branch), None)
@@ -49,7 +62,7 @@ def build_tree(path: str) -> list[NavNode]:
                 node = NavNode(branch)
                 level.append(node)
             level = node.children
-        level.append(NavNode(label, url=reverse(url_name)))
+        level.append(NavNode(label, url=url))
     _mark_active(roots, path)
     return roots
 
@@ -80,12 +93,13 @@ def breadcrumbs(tree: list[NavNode]) -> list[NavNode]:
 class Navigation:
     """Computed on first use only, so pages that never show the tree (admin, API) pay nothing."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, user: Any = None) -> None:
         self.path = path
+        self.user = user
 
     @cached_property
     def tree(self) -> list[NavNode]:
-        return build_tree(self.path)
+        return build_tree(self.path, self.user)
 
     @cached_property
     def breadcrumbs(self) -> list[NavNode]:
@@ -94,4 +108,4 @@ class Navigation:
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Context processor (settings.TEMPLATES): the Director's navigation for the current page."""
-    return {"director_nav": Navigation(request.path)}
+    return {"director_nav": Navigation(request.path, getattr(request, "user", None))}

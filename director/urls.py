@@ -2,7 +2,7 @@ from django.urls import path
 
 from director.crud.urls import crud_urlpatterns
 from director.pages import PAGES
-from director.views import audio, auth, home, live, scripts, sql, system
+from director.views import audio, auth, home, live, scripts, sql, system, users
 
 app_name = "director"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("system/misc/", system.misc, name="system_misc"),
     path("system/misc/music-on-hold.wav", audio.default_music_on_hold, name="system_moh"),
     path("services/<int:pk>/audio/<str:field>.wav", audio.service_audio, name="service_audio"),
+    path("users/<int:pk>/password/", users.set_password, name="users_password"),
     path("live/", live.live_queues, name="live_queues"),
     path("query-tester/", sql.query_tester, name="query_tester"),
     path("database-connections/<int:pk>/test/", sql.test_connection, name="database_connection_test"),

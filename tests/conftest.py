@@ -42,7 +42,7 @@ def _drop_session_acd_keys():
 
 @pytest.fixture(autouse=True)
 def _table_1_after_flush(request):
-    """Transactional tests start from a flushed database: put the 43 mandatory profile fields back.
+    """Transactional tests start from a flushed database: put the 43 mandatory profile fields and the role groups back.
 
     A real installation always has them (data migration), and code that binds %ANI% relies on that.
     """
@@ -56,8 +56,41 @@ def _table_1_after_flush(request):
     from calls.models import CallProfileField
 
     importlib.import_module("acd.migrations.0002_mandatory_profile_fields").seed_rows(CallProfileField)
+    from django.apps import apps
+
+    importlib.import_module("core.migrations.0002_role_groups").seed_groups(apps)
 
 
 @pytest.fixture
 def admin_user(django_user_model):
     return django_user_model.objects.create_superuser("admin", "admin@example.com", "admin-pass-123")
+
+
+@pytest.fixture
+def role_user(django_user_model):
+    """role_user("supervisor") → an active user holding that role (password "<name>-pass-123")."""
+    from acd.services.users import assign_role
+    from core.roles import Role
+
+    def make(role: str, username: str = "") -> object:
+        name = username or f"{role}-user"
+        user = django_user_model.objects.create_user(name, f"{name}@example.com", f"{name}-pass-123")
+        assign_role(user, Role(role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def engine_agent(settings):
+    """Agent 1001 in group g, which serves service Sales, loaded into a live ACD engine of the test's own."""
+    from tests.acd.live.helpers import drop, load_engine, use_test_prefixes
+    from tests.factories import AgentFactory, GroupFactory
+
+    client, prefix = use_test_prefixes(settings)
+    group = GroupFactory(name="g")
+    row = AgentFactory(number="1001")
+    row.groups.add(group)
+    load_engine(client, prefix, [row], {"Sales": ["g"]})
+    yield row
+    drop(client, prefix)

@@ -53,7 +53,7 @@ def copy_of_the_code(tmp_path_factory) -> Path:
     [
         ("calls/profile.py", "import acd.models", "Layers"),
         ("scripts_app/engine/graph.py", "import django.db", "Plain cores import neither Django nor pjsua2"),
-        ("director/access.py", "import media_worker.flows.inbound", "Layers"),
+        ("core/access.py", "import media_worker.flows.inbound", "Layers"),
         ("routing/lifecycle.py", "import pyodbc", "Only scripts_app.sql imports pyodbc"),
         ("acd/services/agents.py", "import channels.layers", "Only acd.notifier talks to the channel layer"),
     ],

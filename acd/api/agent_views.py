@@ -15,6 +15,8 @@ from acd.models import Agent, Group
 from acd.services import agent_states
 from acd.services.agent_states import AgentStateError
 from core.api.exceptions import ErrorSerializer
+from core.api.permissions import RolePermission
+from core.roles import NEEDS, SIGNED_IN, Capability, can
 
 
 class AgentConflict(exceptions.APIException):
@@ -45,10 +47,24 @@ class ForceSerializer(CodeSerializer):
     state = serializers.ChoiceField(choices=agent_states.FORCEABLE)
 
 
-class IsAgentOrStaff(permissions.BasePermission):
-    # An agent acts on itself only; supervisors (staff) on anyone.
+class OwnAgentOrSupervisor(permissions.BasePermission):
+    """An agent reads and acts on its own agent only; supervisors and administrators on any agent (reading
+    takes monitoring, acting takes forcing agent states)."""
+
+    message = "An agent may only see and change its own state; other agents are for supervisors."
+
     def has_object_permission(self, request: Request, view: Any, obj: Agent) -> bool:
-        return bool(request.user.is_staff or (obj.user_id and obj.user_id == request.user.id))
+        if obj.user_id and obj.user_id == request.user.id:
+            return True
+        needed = Capability.MONITOR if request.method in permissions.SAFE_METHODS else Capability.FORCE_AGENT_STATE
+        return can(request.user, needed)
+
+
+class ForceAgentState(permissions.BasePermission):
+    message = NEEDS[Capability.FORCE_AGENT_STATE]
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return can(request.user, Capability.FORCE_AGENT_STATE)
 
 
 _CONFLICT = OpenApiResponse(
@@ -63,7 +79,8 @@ _RESPONSES = {200: AgentLiveStateSerializer, 409: _CONFLICT}
 class AgentStateViewSet(viewsets.GenericViewSet):
     queryset = Agent.objects.all()
     serializer_class = AgentLiveStateSerializer
-    permission_classes = [permissions.IsAuthenticated, IsAgentOrStaff]
+    access = SIGNED_IN  # any role; the agent is checked per object
+    permission_classes = [RolePermission, OwnAgentOrSupervisor]
     pagination_class = None
     filter_backends: list[Any] = []
 
@@ -121,7 +138,7 @@ class AgentStateViewSet(viewsets.GenericViewSet):
         return self._run(agent_states.agent_end_wrap_up)
 
     @extend_schema(summary="Force a state (supervisors)", request=ForceSerializer, responses=_RESPONSES)
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAdminUser])
+    @action(detail=True, methods=["post"], permission_classes=[RolePermission, ForceAgentState, OwnAgentOrSupervisor])
     def force(self, request: Request, pk: str | None = None) -> Response:
         body = self._body(ForceSerializer)
         return self._run(agent_states.agent_force_state, state=body["state"], code=body["code"])

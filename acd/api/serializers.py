@@ -5,7 +5,7 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
-from acd.models import Agent, Group, Service, Skill
+from acd.models import Agent, Group, ReleaseCode, Service, Skill, WrapUpCode
 from core.api.base import ServiceModelSerializer
 
 
@@ -37,6 +37,7 @@ class ServiceSerializer(ServiceModelSerializer):
             "skills_field",
             "callback_abandoned",
             "callback_attempts",
+            "screen_pop_url",
             "max_queue_length",
             "max_queue_time",
             "overflow_kind",
@@ -71,6 +72,18 @@ class SkillSerializer(ServiceModelSerializer):
     class Meta:
         model = Skill
         fields = ["id", "name", "description"]
+
+
+class ReleaseCodeSerializer(ServiceModelSerializer):
+    class Meta:
+        model = ReleaseCode
+        fields = ["id", "code", "name", "productive", "active"]
+
+
+class WrapUpCodeSerializer(ServiceModelSerializer):
+    class Meta:
+        model = WrapUpCode
+        fields = ["id", "code", "name", "productive", "active"]
 
 
 class AgentSkillSerializer(serializers.Serializer):

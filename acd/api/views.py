@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
 from acd.api import filters, serializers
-from acd.models import Agent, Group, Service, Skill
+from acd.models import Agent, Group, ReleaseCode, Service, Skill, WrapUpCode
 from core.api.base import ServiceModelViewSet, upload_bodies
 
 _SERVICE_BODIES = upload_bodies(serializers.ServiceSerializer)
@@ -49,3 +49,23 @@ class AgentViewSet(ServiceModelViewSet):
     filterset_class = filters.AgentFilter
     search_fields = ["number", "name", "extension"]
     ordering_fields = ["number", "name"]
+
+
+@extend_schema(tags=["agents"])
+class ReleaseCodeViewSet(ServiceModelViewSet):
+    """Why an agent is not ready: the codes agents may release with (Release, and a supervisor's force)."""
+
+    queryset = ReleaseCode.objects.all()
+    serializer_class = serializers.ReleaseCodeSerializer
+    search_fields = ["code", "name"]
+    ordering_fields = ["code", "name"]
+
+
+@extend_schema(tags=["agents"])
+class WrapUpCodeViewSet(ServiceModelViewSet):
+    """How a call ended: the codes agents may wrap up with."""
+
+    queryset = WrapUpCode.objects.all()
+    serializer_class = serializers.WrapUpCodeSerializer
+    search_fields = ["code", "name"]
+    ordering_fields = ["code", "name"]

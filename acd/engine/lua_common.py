@@ -93,6 +93,8 @@ local function set_state(a, new, code, ...)
   else
     redis.call('HSET', k, 'state', new, 'code', code or '', ...)
   end
+  -- when the agent entered this state (ms), for "time in state" on the desktop and the wallboard
+  if old ~= new then redis.call('HSET', k, 'since', NOW) end
   return h[4]
 end
 

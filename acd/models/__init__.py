@@ -1,4 +1,16 @@
 from acd.models.agents import Agent, AgentSkill, Group, Skill
+from acd.models.codes import ReleaseCode, WrapUpCode
 from acd.models.services import NoAnswerState, Service, ServiceGroup, Strategy
 
-__all__ = ["Agent", "AgentSkill", "Group", "NoAnswerState", "Service", "ServiceGroup", "Skill", "Strategy"]
+__all__ = [
+    "Agent",
+    "AgentSkill",
+    "Group",
+    "NoAnswerState",
+    "ReleaseCode",
+    "Service",
+    "ServiceGroup",
+    "Skill",
+    "Strategy",
+    "WrapUpCode",
+]

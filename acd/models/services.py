@@ -102,6 +102,14 @@ class Service(models.Model):
         ],
         help_text="How many times the ACD tries each callback number before giving up. 1 to 10.",
     )
+    screen_pop_url = models.CharField(
+        "screen-pop URL",
+        max_length=500,
+        blank=True,
+        help_text="The CRM page the agent's desktop opens for a call of this service, with call profile fields as "
+        "%Field% tokens, e.g. https://crm.example.com/customer?id=%Customer Number% (each value is URL-encoded). "
+        "Empty: no link.",
+    )
 
     max_queue_time = models.PositiveIntegerField(
         "maximum queue time (seconds)",

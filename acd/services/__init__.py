@@ -2,7 +2,7 @@
 ACD into the layers below it (they import nothing of the ACD)."""
 
 from acd.models import Service
-from acd.services import agents, service_config  # noqa: F401
+from acd.services import agent_codes, agents, service_config, users  # noqa: F401
 from acd.services.live_config import sync_live_config
 from calls.services.profile_fields import CallProfileFieldService
 from core.services import also_after_commit

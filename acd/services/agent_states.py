@@ -11,12 +11,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
 from acd import notifier
 from acd.engine import AcdEngine, AcdError
-from acd.models import Agent, Group
+from acd.models import Agent, Group, ReleaseCode, WrapUpCode
+from acd.services.agent_codes import check_code
 from calls.models import AcdEvent, AcdEventKind
 
 FORCEABLE = ("logged_out", "released", "available")
@@ -77,12 +79,21 @@ def agent_ready(*, agent: Agent, by: Any = None) -> dict[str, str]:
     return _act(agent, "ready", lambda e, n: e.ready(n), by=by)
 
 
+def _known(model: Any, code: str) -> None:
+    try:
+        check_code(model, code)
+    except ValidationError as exc:
+        raise AgentStateError(exc.messages[0], "unknown_code") from None
+
+
 def agent_release(*, agent: Agent, code: str = "", by: Any = None) -> dict[str, str]:
+    _known(ReleaseCode, code)
     return _act(agent, "release", lambda e, n: e.release(n, code), by=by, code=code)
 
 
 def agent_wrap_up(*, agent: Agent, code: str = "", by: Any = None) -> dict[str, str]:
     """End the ACD call into wrap-up, or (already in wrap-up after a hang-up) just record the code."""
+    _known(WrapUpCode, code)
 
     started = []
 
@@ -113,6 +124,8 @@ def agent_force_state(*, agent: Agent, state: str, code: str = "", by: Any = Non
     """A supervisor puts the agent in logged_out, released or available (not while on a call)."""
     if state not in FORCEABLE:
         raise AgentStateError(f"a supervisor can force {', '.join(FORCEABLE)}, not {state}", "invalid_state")
+    if state == "released":
+        _known(ReleaseCode, code)
 
     def change(e: AcdEngine, n: str) -> str | None:
         now = e.agent(n).get("state", "")

@@ -2,8 +2,12 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from acd.models import Service, ServiceGroup
 from acd.services.live_config import sync_live_config
+from calls.models import CallProfileField
+from calls.screen_pop import url_template_errors
 from core.audio import convert_audio_fields
 from core.services import ConfigService, register
 
@@ -18,6 +22,10 @@ class ServiceService(ConfigService[Service]):
 
     def prepare(self, instance: Service, data: dict[str, Any], *, creating: bool) -> None:
         convert_audio_fields(instance, data, Service.AUDIO_FIELDS)
+        names = set(CallProfileField.objects.values_list("name", flat=True))
+        errors = url_template_errors(instance.screen_pop_url, names)
+        if errors:
+            raise ValidationError({"screen_pop_url": errors})
 
     def save_related(self, instance: Service, data: dict[str, Any], *, creating: bool) -> None:
         if "groups" not in data:

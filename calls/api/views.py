@@ -8,6 +8,7 @@ from calls import selectors
 from calls.api import filters, serializers
 from calls.models import CallProfileField, CallRecord, SystemSettings
 from core.api.base import ServiceModelViewSet, upload_bodies
+from core.roles import REPORTS
 
 
 @extend_schema(tags=["call profile"])
@@ -41,6 +42,7 @@ class SystemMiscView(generics.RetrieveUpdateAPIView):
 class CallRecordViewSet(viewsets.ReadOnlyModelViewSet):
     """Cradle-to-grave records of calls: the final profile, the script's trace and the ACD's events."""
 
+    access = REPORTS
     queryset = CallRecord.objects.all()
     serializer_class = serializers.CallRecordSerializer
     filterset_class = filters.CallRecordFilter

@@ -10,7 +10,8 @@ from rest_framework.authtoken.views import ObtainAuthToken
     tags=["auth"],
     summary="Obtain an API token",
     description="Exchange a username and password for the user's token. "
-    "Send it on later requests as `Authorization: Token <token>`. Only staff users may use the API.",
+    "Send it on later requests as `Authorization: Token <token>`. "
+    "What a token may do follows its user's role (docs/security.md, Roles).",
     request=AuthTokenSerializer,
     responses={200: inline_serializer("AuthToken", fields={"token": serializers.CharField(read_only=True)})},
 )

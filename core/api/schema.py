@@ -20,7 +20,8 @@ ERRORS = {
     "400": "Invalid input: `code` is invalid and `errors` names each field (or parse_error: the body is not JSON).",
     "400-delete": "The object cannot be deleted (e.g. it is in use): `code` invalid, the reason in `detail`.",
     "401": "Not authenticated (send `Authorization: Token <token>`), or the token is not valid.",
-    "403": "The user may not do this (the API is for staff users; agents may act on themselves only).",
+    "403": "The user's role does not allow this; `detail` says which role is needed "
+    "(agents act on their own agent only).",
     "404": "No such object (or no such page of a list).",
     "415": "The body's Content-Type is not one the operation reads (see its request body).",
 }

@@ -39,6 +39,10 @@ class CrudPage:
     list_queryset: Callable[[], QuerySet[Any]] | None = None
     # Which rows may be edited or deleted; others get neither links nor forms (404).
     editable: Callable[[QuerySet[Any]], QuerySet[Any]] = field(default=_all)
+    # False: rows are never deleted (no Delete links; the service refuses with its reason)
+    deletable: bool = True
+    # Further pages of one row, shown on its form: (label, URL name taking the row's pk)
+    object_links: tuple[tuple[str, str], ...] = ()
 
     @property
     def service(self) -> ConfigService[Any]:

@@ -7,9 +7,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.views.generic import CreateView, DeleteView, TemplateView, UpdateView
 
-from director.access import StaffRequiredMixin
+from core.access import AccessMixin
 from director.crud.config import CrudPage
 from director.crud.saving import attach_error, save_form
 
@@ -22,7 +23,7 @@ class Row:
     delete_url: str | None
 
 
-class CrudMixin(StaffRequiredMixin):
+class CrudMixin(AccessMixin):
     page: CrudPage = None  # type: ignore[assignment]  # set by as_view(page=...)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -32,7 +33,8 @@ class CrudMixin(StaffRequiredMixin):
         context["create_url"] = self.page.url("create")
         obj = getattr(self, "object", None)
         if obj is not None and obj.pk is not None:
-            context["delete_url"] = self.page.url("delete", obj)
+            context["delete_url"] = self.page.url("delete", obj) if self.page.deletable else None
+            context["object_links"] = [(label, reverse(name, args=[obj.pk])) for label, name in self.page.object_links]
         return context
 
 
@@ -52,7 +54,7 @@ class CrudListView(CrudMixin, TemplateView):
             obj=obj,
             cells=[(column.css, column.value(obj)) for column in self.page.columns],
             edit_url=self.page.url("update", obj) if editable else None,
-            delete_url=self.page.url("delete", obj) if editable else None,
+            delete_url=self.page.url("delete", obj) if editable and self.page.deletable else None,
         )
 
 

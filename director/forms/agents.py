@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from acd.models import Agent, Group, Skill
+from acd.models import Agent, Group, ReleaseCode, Skill, WrapUpCode
 from director.forms.base import DirectorModelForm
 from director.forms.fields import LevelledModelChoiceField
 
@@ -19,6 +19,18 @@ class SkillForm(DirectorModelForm):
     class Meta:
         model = Skill
         fields = ["name", "description"]
+
+
+class ReleaseCodeForm(DirectorModelForm):
+    class Meta:
+        model = ReleaseCode
+        fields = ["code", "name", "productive", "active"]
+
+
+class WrapUpCodeForm(DirectorModelForm):
+    class Meta:
+        model = WrapUpCode
+        fields = ["code", "name", "productive", "active"]
 
 
 class AgentForm(DirectorModelForm):

@@ -84,6 +84,7 @@ class ServiceForm(DirectorModelForm):
             "ACD",
             ["strategy", "ring_timeout", "no_answer_state", "skills_field", "callback_abandoned", "callback_attempts"],
         ),
+        ("Agent desktop", ["screen_pop_url"]),
         (
             "Queue limit",
             [
@@ -125,6 +126,7 @@ class ServiceForm(DirectorModelForm):
             "skills_field",
             "callback_abandoned",
             "callback_attempts",
+            "screen_pop_url",
             "max_queue_length",
             "max_queue_time",
             "overflow_kind",
@@ -157,6 +159,7 @@ class ServiceForm(DirectorModelForm):
         widgets = {
             **{name: AudioFileInput() for name in Service.AUDIO_FIELDS},
             "script_parameters": forms.Textarea(attrs={"class": "mono", "rows": 3, "spellcheck": "false"}),
+            "screen_pop_url": forms.TextInput(attrs={"class": "wide mono", "spellcheck": "false"}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -1,8 +1,8 @@
 from django.db.models import Count
 
-from acd.models import Agent, Group, Skill
+from acd.models import Agent, Group, ReleaseCode, Skill, WrapUpCode
 from director.crud.config import Column, CrudPage
-from director.forms.agents import AgentForm, GroupForm, SkillForm
+from director.forms.agents import AgentForm, GroupForm, ReleaseCodeForm, SkillForm, WrapUpCodeForm
 from director.pages.render import chips, code, level_chips, or_none
 
 GROUPS = CrudPage(
@@ -56,4 +56,36 @@ AGENTS = CrudPage(
         Column("Groups", lambda a: chips(a.groups.all())),
         Column("Skills", lambda a: level_chips((row.skill, row.level) for row in a.agent_skills.all())),
     ),
+)
+
+
+def _code_columns() -> tuple[Column, ...]:
+    return (
+        Column("Code", lambda c: c.code, "strong mono"),
+        Column("Name", lambda c: c.name),
+        Column("Productive", lambda c: "Yes" if c.productive else "No"),
+        Column("State", lambda c: "Active" if c.active else "Inactive"),
+    )
+
+
+RELEASE_CODES = CrudPage(
+    key="release_codes",
+    model=ReleaseCode,
+    form_class=ReleaseCodeForm,
+    title="Release Codes",
+    singular="Release code",
+    nav_path=("Routing",),
+    intro="Why an agent is not ready (lunch, training, a meeting): agents pick one when they release.",
+    columns=_code_columns(),
+)
+
+WRAP_UP_CODES = CrudPage(
+    key="wrap_up_codes",
+    model=WrapUpCode,
+    form_class=WrapUpCodeForm,
+    title="Wrap-up Codes",
+    singular="Wrap-up code",
+    nav_path=("Routing",),
+    intro="How a call ended (a sale, a complaint, a callback promised): agents pick one in wrap-up.",
+    columns=_code_columns(),
 )

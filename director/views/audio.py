@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from acd.models import Service
 from calls.selectors import default_music_on_hold_path
-from director.access import staff_required
+from core.access import configuration_required
 
 
 def wav_response(path: Path) -> FileResponse:
@@ -16,13 +16,13 @@ def wav_response(path: Path) -> FileResponse:
     return FileResponse(path.open("rb"), content_type="audio/wav")
 
 
-@staff_required
+@configuration_required
 def default_music_on_hold(request: HttpRequest) -> FileResponse:
     """The music on hold System > Misc plays: the uploaded file, else the generated default."""
     return wav_response(default_music_on_hold_path())
 
 
-@staff_required
+@configuration_required
 def service_audio(request: HttpRequest, pk: int, field: str) -> FileResponse:
     """A service's music on hold or announcement."""
     if field not in Service.AUDIO_FIELDS:

@@ -1,12 +1,22 @@
 from django.contrib.auth import views as auth_views
+from django.urls import reverse
 
-from director.forms.auth import StaffAuthenticationForm
+from core.roles import Role, role_of
+from director.forms.auth import RoleAuthenticationForm
+
+
+def landing_url(user: object) -> str:
+    """Where a user starts: an agent at their desktop, everyone else at the Director's home page."""
+    return reverse("desktop:home") if role_of(user) is Role.AGENT else reverse("director:home")
 
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
-    authentication_form = StaffAuthenticationForm
+    authentication_form = RoleAuthenticationForm
     extra_context = {"title": "Log in"}
+
+    def get_default_redirect_url(self) -> str:
+        return landing_url(self.request.user)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -1,21 +1,37 @@
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
 from calls.models import FieldKind
 from calls.selectors import profile_fields, system_settings
-from director.access import StaffRequiredMixin
+from core.access import AccessMixin
+from core.roles import SIGNED_IN, Capability, Role, can, role_of
 from director.pages import PAGES
+from director.views.auth import landing_url
 
 
-class HomeView(StaffRequiredMixin, TemplateView):
-    """What is configured, at a glance, with a link to each list."""
+class HomeView(AccessMixin, TemplateView):
+    """What the user may use, at a glance: for an administrator what is configured, with a link to each list."""
+
+    access = SIGNED_IN
 
     template_name = "director/home.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if role_of(request.user) is Role.AGENT:
+            return redirect(landing_url(request.user))
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["title"] = "Home"
+        user = self.request.user
+        context["can_configure"] = can(user, Capability.CONFIGURE)
+        context["can_monitor"] = can(user, Capability.MONITOR)
+        if not context["can_configure"]:
+            return context
         context["cards"] = [
             {
                 "page": page,

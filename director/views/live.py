@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from acd.models import Agent, Service
 from acd.services.agent_states import FORCEABLE
-from director.access import staff_required
+from core.access import access_required
+from core.roles import MONITORING
 
 WALLBOARD_PATH = "/ws/acd/wallboard/"  # acd/ws_urls.py
 # Legend order: from not working to busy; the colours are in director/live/queues.css.
@@ -34,7 +35,7 @@ def live_directory() -> dict[str, Any]:
     return {"agents": agents, "services": services}
 
 
-@staff_required
+@access_required(MONITORING)
 def live_queues(request: HttpRequest) -> HttpResponse:
     return render(
         request,

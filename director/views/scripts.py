@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
-from director.access import staff_required
+from core.access import configuration_required
 from director.crud.saving import attach_error
 from director.crud.views import CrudDeleteView, CrudListView
 from director.forms.scripts import ScriptForm, ScriptImportForm
@@ -25,7 +25,7 @@ from scripts_app.models.script import starter_graph
 from scripts_app.services.scripts import script_import, script_publish, script_rollback, script_save_draft
 
 
-@staff_required
+@configuration_required
 def script_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """New (pk=None) or edit: Save draft keeps errors listed; Publish saves the draft, then publishes it."""
     script = get_object_or_404(Script.objects.select_related("current_version__published_by"), pk=pk) if pk else None
@@ -85,7 +85,7 @@ def _edit_context(form: ScriptForm, pk: int | None) -> dict[str, Any]:
     }
 
 
-@staff_required
+@configuration_required
 def script_history(request: HttpRequest, pk: int) -> HttpResponse:
     script = get_object_or_404(Script, pk=pk)
     versions = script.versions.select_related("published_by")
@@ -96,7 +96,7 @@ def script_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
+@configuration_required
 @require_POST
 def script_rollback_view(request: HttpRequest, pk: int) -> HttpResponse:
     script = get_object_or_404(Script, pk=pk)
@@ -113,7 +113,7 @@ def script_rollback_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("director:scripts_history", pk=pk)
 
 
-@staff_required
+@configuration_required
 def script_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft (or ?version=N) as a JSON file, for Import here or on another ccweb."""
     script = get_object_or_404(Script, pk=pk)
@@ -129,7 +129,7 @@ def script_export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@staff_required
+@configuration_required
 def script_import_view(request: HttpRequest) -> HttpResponse:
     form = ScriptImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

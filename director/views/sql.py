@@ -5,14 +5,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from director.access import staff_required
+from core.access import configuration_required
 from director.forms.query_tester import QueryTesterForm
 from scripts_app.models import DatabaseConnection
 from scripts_app.sql import gateway, template
 from scripts_app.sql.types import SqlError
 
 
-@staff_required
+@configuration_required
 def query_tester(request: HttpRequest) -> HttpResponse:
     form = QueryTesterForm(request.POST or None, initial=_initial(request))
     context: dict[str, Any] = {"title": "Query Tester", "form": form, "submit_label": "Run"}
@@ -36,7 +36,7 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
     return {"connection": connection} if connection and connection.isdigit() else {}
 
 
-@staff_required
+@configuration_required
 def test_connection(request: HttpRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(DatabaseConnection, pk=pk)
     context: dict[str, Any] = {"title": f"Test connection '{connection.name}'", "connection": connection}

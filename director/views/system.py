@@ -9,13 +9,13 @@ from django.shortcuts import redirect, render
 
 from calls.models import SystemSettings
 from calls.selectors import default_music_on_hold_path, system_settings
+from core.access import configuration_required
 from core.services import service_for
-from director.access import staff_required
 from director.crud.saving import attach_error, save_form
 from director.forms.system import SystemMiscForm
 
 
-@staff_required
+@configuration_required
 def misc(request: HttpRequest) -> HttpResponse:
     row = system_settings()
     form = SystemMiscForm(request.POST or None, request.FILES or None, instance=row)

@@ -26,6 +26,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping
 
+from acd.services.screen_pops import offer_pop
 from core.orm import run_orm
 from media_worker.flows.media_call import MediaCall
 from media_worker.flows.stcc_headers import agent_headers, exported_fields
@@ -72,6 +73,10 @@ async def ring_agent(
     except Exception:
         log.exception("call %s: exported fields not read", call_id)
         headers = {}
+    try:  # the desktop's screen pop, as the phone starts ringing; never holds the call up
+        await run_orm(offer_pop, call_id=call_id, agent=agent, service=message.get("service", ""), profile=profile)
+    except Exception:
+        log.exception("call %s: screen pop for agent %s not sent", call_id, agent)
     leg = Leg(loop)
     try:
         leg.call_id = call.dial(uri, headers, leg)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from calls.models import CallProfileField
+from calls.selectors import exported_field_names
 
 HEADER_PREFIX = "X-STCC-"
 MAX_HEADER_VALUE = 512
@@ -40,4 +40,4 @@ def agent_headers(profile: Mapping[str, str], exported: Iterable[str]) -> dict[s
 
 def exported_fields() -> list[str]:
     """The names of the exported profile fields (blocking: the database)."""
-    return list(CallProfileField.objects.filter(exported=True).values_list("name", flat=True))
+    return exported_field_names()

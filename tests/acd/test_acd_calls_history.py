@@ -8,21 +8,13 @@ from acd import notifier
 from acd.engine import configure_services
 from acd.services import acd_calls, agent_states
 from calls.models import AcdEvent
-from tests.acd.live.helpers import drop, load_engine, use_test_prefixes
-from tests.factories import AgentFactory, GroupFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 @pytest.fixture
-def agent(settings):
-    client, prefix = use_test_prefixes(settings)
-    group = GroupFactory(name="g")
-    row = AgentFactory(number="1001")
-    row.groups.add(group)
-    load_engine(client, prefix, [row], {"Sales": ["g"]})
-    yield row
-    drop(client, prefix)
+def agent(engine_agent):
+    return engine_agent
 
 
 def kinds(call_id):

@@ -120,9 +120,9 @@ def test_force_is_refused_on_a_call_and_for_non_staff(api, live, django_user_mod
     assert client.post(f"/api/agents/{agent.pk}/force/", {"state": "available"}).status_code == 403
 
 
-def test_an_agent_acts_on_itself_only(live, django_user_model, client):
+def test_an_agent_acts_on_itself_only(live, role_user, client):
     agent, _ = live
-    user = django_user_model.objects.create_user("alice", password="alice-pass-123")
+    user = role_user("agent", "alice")
     agent.user = user
     agent.save()
     other = AgentFactory(number="1002")

@@ -6,22 +6,14 @@ from acd import notifier
 from acd.services import acd_calls, agent_states, recovery
 from calls.models import AcdEvent, CallOutcome, CallRecord
 from calls.services import call_records
-from tests.acd.live.helpers import drop, load_engine, use_test_prefixes
-from tests.factories import AgentFactory, GroupFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 PROFILE = {"ANI": "+15551230000", "DNIS": "5100", "SW Call GUID": "abc@host", "Call ID": "c1"}
 
 
 @pytest.fixture
-def agent(settings):
-    client, prefix = use_test_prefixes(settings)
-    group = GroupFactory(name="g")
-    row = AgentFactory(number="1001")
-    row.groups.add(group)
-    load_engine(client, prefix, [row], {"Sales": ["g"]})
-    yield row
-    drop(client, prefix)
+def agent(engine_agent):
+    return engine_agent
 
 
 def test_open_then_close_with_the_final_profile_and_trace():

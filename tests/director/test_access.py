@@ -1,4 +1,4 @@
-"""Only logged-in staff users reach the Director; everyone else is sent to the login page or refused."""
+"""Only logged-in users with a role reach the Director; everyone else is sent to the login page or refused."""
 
 import pytest
 from django.urls import reverse
@@ -70,8 +70,8 @@ def test_anonymous_post_saves_nothing(client):
     assert not SkillFactory._meta.model.objects.filter(name="Sneaky").exists()
 
 
-def test_logged_in_non_staff_users_are_refused(client, plain_user):
-    """A user without staff status gets 403 rather than a redirect loop to the login page."""
+def test_logged_in_users_without_a_role_are_refused(client, plain_user):
+    """A user without a role gets 403 rather than a redirect loop to the login page."""
     client.force_login(plain_user)
     assert client.get(reverse("director:home")).status_code == 403
     assert client.get(reverse("director:irns_list")).status_code == 403
@@ -87,11 +87,11 @@ def test_login_page_logs_a_staff_user_in_and_goes_home(client, admin_user):
     assert client.get(reverse("director:home")).status_code == 200
 
 
-def test_login_refuses_non_staff_users(client, plain_user):
-    """Correct credentials of a non-staff user do not open a session; the page says why."""
+def test_login_refuses_users_without_a_role(client, plain_user):
+    """Correct credentials of a user without a role do not open a session; the page says why."""
     response = client.post(reverse("director:login"), {"username": "agent7", "password": "agent-pass-123"})
     assert response.status_code == 200
-    assert b"not allowed to use the Director" in response.content
+    assert b"has no role in ccweb" in response.content
     assert "_auth_user_id" not in client.session
 
 

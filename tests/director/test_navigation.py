@@ -14,8 +14,11 @@ GUIDE_TREE = [
             ("Routing Preferences", ["Call Profiles"]),
         ],
     ),
-    ("Routing", ["IRNs", "DNIS", "Services", "Groups", "Agents", "Skills", "Scripts"]),
-    ("System", ["Misc"]),
+    (
+        "Routing",
+        ["IRNs", "DNIS", "Services", "Groups", "Agents", "Skills", "Release Codes", "Wrap-up Codes", "Scripts"],
+    ),
+    ("System", ["Users", "Misc"]),
     ("Monitoring", ["Live Queues"]),
 ]
 
@@ -24,32 +27,36 @@ def _shape(nodes):
     return [(n.label, _shape(n.children)) if n.is_branch else n.label for n in nodes]
 
 
-def test_tree_has_the_guide_labels_in_order():
+@pytest.mark.django_db
+def test_tree_has_the_guide_labels_in_order(admin_user):
     """System Parameters > External Interfaces > Database Connections, ... System > Misc, Monitoring > Live Queues."""
-    assert _shape(build_tree("/ccd/")) == GUIDE_TREE
+    assert _shape(build_tree("/ccd/", admin_user)) == GUIDE_TREE
 
 
-def test_leaves_link_to_their_list_pages():
+@pytest.mark.django_db
+def test_leaves_link_to_their_list_pages(admin_user):
     """Each leaf links to its page: e.g. Database Connections to the database connection list."""
-    tree = build_tree("/ccd/")
+    tree = build_tree("/ccd/", admin_user)
     database_connections = tree[0].children[0].children[0]
-    misc = tree[2].children[0]
+    misc = tree[2].children[1]
     assert database_connections.url == reverse("director:database_connections_list")
     assert misc.url == reverse("director:system_misc")
 
 
-def test_only_the_branch_chain_of_the_current_page_is_active():
+@pytest.mark.django_db
+def test_only_the_branch_chain_of_the_current_page_is_active(admin_user):
     """On an edit page below Database Connections, that leaf and its two branches are active, nothing else."""
-    tree = build_tree("/ccd/database-connections/3/edit/")
+    tree = build_tree("/ccd/database-connections/3/edit/", admin_user)
     crumbs = breadcrumbs(tree)
     assert [node.label for node in crumbs] == ["System Parameters", "External Interfaces", "Database Connections"]
     assert not tree[1].active and not tree[2].active and not tree[3].active
     assert not tree[0].children[1].active
 
 
-def test_home_page_has_no_active_branch():
+@pytest.mark.django_db
+def test_home_page_has_no_active_branch(admin_user):
     """Outside the tree (the home page) no branch is open and there are no breadcrumbs."""
-    tree = build_tree("/ccd/")
+    tree = build_tree("/ccd/", admin_user)
     assert not any(node.active for node in tree)
     assert breadcrumbs(tree) == []
 
@@ -62,10 +69,18 @@ def test_rendered_tree_opens_the_current_branch(staff_client):
     assert nav_labels(html) == [
         "System Parameters", "External Interfaces", "Database Connections", "Query Tester",
         "Routing Preferences", "Call Profiles",
-        "Routing", "IRNs", "DNIS", "Services", "Groups", "Agents", "Skills", "Scripts",
-        "System", "Misc",
+        "Routing", "IRNs", "DNIS", "Services", "Groups", "Agents", "Skills", "Release Codes", "Wrap-up Codes",
+        "Scripts",
+        "System", "Users", "Misc",
         "Monitoring", "Live Queues",
     ]  # fmt: skip
     assert "<details open>\n    <summary>Routing Preferences</summary>" in html
     assert "<details>\n    <summary>Routing</summary>" in html
     assert f'<a href="{reverse("director:call_profiles_list")}" aria-current="page">Call Profiles</a>' in html
+
+
+@pytest.mark.django_db
+def test_each_role_sees_only_what_it_may_open(role_user):
+    """A supervisor's tree is Monitoring > Live Queues; an agent's is empty (its desktop is elsewhere)."""
+    assert _shape(build_tree("/ccd/", role_user("supervisor"))) == [("Monitoring", ["Live Queues"])]
+    assert _shape(build_tree("/ccd/", role_user("agent"))) == []

@@ -60,3 +60,12 @@ def stop(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+@pytest.fixture(scope="session")
+def asgi_url():
+    """The browser tests' daphne (tests/integration/browser.py), started once per session."""
+    from tests.integration.browser import asgi_server
+
+    with asgi_server() as url:
+        yield url

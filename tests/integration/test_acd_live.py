@@ -47,11 +47,18 @@ async def receive(comm):
     return await comm.receive_json_from(timeout=5)
 
 
+async def refused_with(comm):
+    """The close code of a refused socket: accepted, then closed at once, so the browser sees the code."""
+    connected, _ = await comm.connect()
+    assert connected
+    message = await comm.receive_output(timeout=5)
+    assert message["type"] == "websocket.close", message
+    return message["code"]
+
+
 def test_login_is_required():
     async def run():
-        comm = communicator("/ws/acd/wallboard/")
-        connected, code = await comm.connect()
-        assert not connected and code == 4401
+        assert await refused_with(communicator("/ws/acd/wallboard/")) == 4401
 
     asyncio.run(run())
 
@@ -60,9 +67,7 @@ def test_unknown_service_is_refused(live):
     _, cookie = live
 
     async def run():
-        comm = communicator("/ws/acd/services/Nope/", cookie)
-        connected, code = await comm.connect()
-        assert not connected and code == 4404
+        assert await refused_with(communicator("/ws/acd/services/Nope/", cookie)) == 4404
 
     asyncio.run(run())
 
@@ -141,20 +146,18 @@ def test_agent_commands_over_the_agent_feed(live):
     asyncio.run(run())
 
 
-def test_agent_feed_is_own_agent_or_staff(live, django_user_model):
+def test_agent_feed_is_own_agent_or_supervisor(live, role_user):
     agents, cookie = live
-    django_user_model.objects.create_user("alice", password="alice-pass-123")
+    role_user("agent", "alice")
     http = Client()
     http.login(username="alice", password="alice-pass-123")
     alice = f"sessionid={http.cookies['sessionid'].value}".encode()
 
     async def run():
-        comm = communicator("/ws/acd/agents/1001/", alice)
-        connected, code = await comm.connect()
-        assert not connected and code == 4403
+        assert await refused_with(communicator("/ws/acd/agents/1001/", alice)) == 4403
         comm = communicator("/ws/acd/agents/1001/", cookie)
         assert (await comm.connect())[0]
-        row = {"state": "logged_out", "code": "", "call": "", "personal": []}
+        row = {"state": "logged_out", "code": "", "call": "", "since": 0, "personal": []}
         assert (await receive(comm))["snapshot"]["agents"] == {"1001": row}
         await comm.disconnect()
 
@@ -240,5 +243,64 @@ def test_concurrent_publishers_converge_to_the_fresh_snapshot(live):
                 state = apply(state, msg["delta"])
         assert state == final
         await comm.disconnect()
+
+    asyncio.run(run())
+
+
+def test_the_agent_row_says_since_when_the_agent_is_in_its_state(live):
+    """`since` (ms) moves on a state change only: the desktop's and the wallboard's time in state."""
+    import time
+
+    agents, cookie = live
+
+    async def run():
+        comm = communicator("/ws/acd/agents/1001/", cookie)
+        assert (await comm.connect())[0]
+        assert (await receive(comm))["snapshot"]["agents"]["1001"]["since"] == 0
+        before = int(time.time() * 1000)
+        await sync_to_async(agent_states.agent_login)(agent=agents[0], ready=True)
+        since = (await receive(comm))["delta"]["agents"]["1001"]["since"]
+        assert before - 50 <= since <= int(time.time() * 1000) + 50
+        await sync_to_async(agent_states.agent_release)(agent=agents[0], code="a")
+        released = (await receive(comm))["delta"]["agents"]["1001"]["since"]
+        await sync_to_async(agent_states.agent_release)(agent=agents[0], code="b")
+        assert (await receive(comm))["delta"]["agents"]["1001"]["since"] == released >= since
+        await comm.disconnect()
+
+    asyncio.run(run())
+
+
+def test_a_screen_pop_reaches_the_agent_feed_and_comes_back_after_a_reconnect(live):
+    """offer_pop (what the media child calls as the agent's phone rings) → {"type": "pop"} on the agent's
+    feed; a desktop that reconnects while the call lasts gets the pop again after its snapshot."""
+    from acd.services import acd_calls
+    from acd.services.screen_pops import offer_pop
+    from calls.models import CallProfileField
+
+    agents, cookie = live
+    CallProfileField.objects.filter(name__in=["ANI", "Customer Name"]).update(exported=True)
+    agent_states.agent_login(agent=agents[0], ready=True)
+
+    async def run():
+        comm = communicator("/ws/acd/agents/1001/", cookie)
+        assert (await comm.connect())[0]
+        await receive(comm)  # snapshot
+        exported = await sync_to_async(
+            lambda: set(CallProfileField.objects.filter(exported=True).values_list("name", flat=True))
+        )()
+        assert (await sync_to_async(acd_calls.call_queued)(call_id="c1", service="Sales")).agent == "1001"
+        profile = {"ANI": "+15551234", "Customer Name": "Ann <b>", "DNIS": "5000"}
+        await sync_to_async(offer_pop)(call_id="c1", agent="1001", service="Sales", profile=profile)
+        messages = [await receive(comm) for _ in range(2)]
+        pop = next(m["pop"] for m in messages if m["type"] == "pop")
+        assert pop["call"] == "c1" and pop["service"] == "Sales" and pop["waited_s"] >= 0
+        assert {f["name"]: f["value"] for f in pop["fields"]} == {k: v for k, v in profile.items() if k in exported}
+        assert {"ANI", "Customer Name"} <= exported
+        await comm.disconnect()
+        again = communicator("/ws/acd/agents/1001/", cookie)
+        assert (await again.connect())[0]
+        assert (await receive(again))["snapshot"]["agents"]["1001"]["call"] == "c1"
+        assert (await receive(again)) == {"type": "pop", "pop": pop}
+        await again.disconnect()
 
     asyncio.run(run())

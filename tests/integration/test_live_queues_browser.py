@@ -1,73 +1,24 @@
 """Monitoring > Live Queues in a real browser, against daphne, the real channels_redis layer and Redis.
 
-pytest-django's live_server speaks WSGI only, so daphne serves ccweb.asgi here, in a thread of the
-test process: it shares the test database (SQLite in memory included), and the settings fixture's
-test prefixes (use_test_prefixes) apply to the server as they do to the test. Twisted's reactor
-cannot be restarted, so this module starts it once.
-
-Playwright's sync API runs an event loop in the test thread, where Django refuses ORM calls: the
-service-layer actions run in a worker thread (`_in_thread`).
+daphne serves ccweb.asgi in a thread of the test process (tests/integration/browser.py, the session's
+`asgi_url`); service-layer actions run in a worker thread (`in_thread`).
 """
 
 import re
-import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
-from django.db import connections
 from django.test import Client
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.acd.live.helpers import drop, load_engine, use_test_prefixes
 from tests.director.factories import AgentFactory, GroupFactory, ServiceFactory
+from tests.integration.browser import in_thread as _in_thread
 from tests.integration.test_director_browser import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 SCREENSHOT = "/tmp/live-queues.png"
-
-
-@pytest.fixture(scope="module")
-def asgi_url() -> Iterator[str]:
-    """ccweb.asgi (static files included) under daphne on a free port of 127.0.0.1."""
-    from daphne.server import Server  # installs the asyncio reactor: import it before twisted.internet.reactor
-    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-    from twisted.internet import reactor
-
-    from ccweb.asgi import application
-
-    ready = threading.Event()
-    server = Server(
-        application=ASGIStaticFilesHandler(application),
-        endpoints=["tcp:port=0:interface=127.0.0.1"],
-        signal_handlers=False,
-        ready_callable=lambda: reactor.callLater(0.05, ready.set),
-    )
-    thread = threading.Thread(target=server.run, name="daphne", daemon=True)
-    thread.start()
-    assert ready.wait(15), "daphne did not start"
-    for _ in range(100):
-        if server.listening_addresses:
-            break
-        threading.Event().wait(0.05)
-    host, port = server.listening_addresses[0]
-    yield f"http://{host}:{port}"
-    reactor.callFromThread(reactor.stop)
-    thread.join(10)
-
-
-def _in_thread(func, **kwargs):
-    """Run an ORM-using call outside Playwright's event loop; its DB connection is closed after."""
-
-    def call():
-        try:
-            return func(**kwargs)
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(call).result(timeout=10)
 
 
 @pytest.fixture

@@ -30,9 +30,13 @@ def test_anonymous_visitors_go_to_the_login_page(client):
     assert response["Location"] == f"{reverse('director:login')}?next={URL}"
 
 
-def test_logged_in_non_staff_users_are_refused(client, plain_user):
+def test_users_without_monitoring_are_refused(client, plain_user, role_user):
     client.force_login(plain_user)
     assert client.get(URL).status_code == 403
+    client.force_login(role_user("agent"))
+    assert client.get(URL).status_code == 403
+    client.force_login(role_user("supervisor"))
+    assert client.get(URL).status_code == 200
 
 
 def test_staff_see_the_page_with_the_names_and_groups_map(staff_client):

@@ -40,17 +40,27 @@
     return Object.assign({}, snapshot, { seq: got, agents: agents, queues: queues });
   }
 
-  const FINAL_CLOSE_CODES = { 4401: "not logged in", 4403: "not allowed", 4404: "unknown feed" };
+  // Refusals the server will repeat: say why (the server's reason when it gave one) and stop reconnecting.
+  const FINAL_CLOSE_CODES = {
+    4401: "your session ended (logged out or deactivated): log in again",
+    4403: "your role does not allow this feed",
+    4404: "this feed does not exist",
+  };
 
   /* One WebSocket feed kept current. Callbacks:
    *   onState(snapshot)         after each snapshot or applied delta
    *   onStatus(status, detail)  "connecting" | "live" | "resyncing" | "reconnecting" | "closed"
+   *   onMessage(message)        any other message: an agent feed's "pop", "result" and "error"
    */
   class LiveFeed {
-    constructor(url, { onState = () => {}, onStatus = () => {}, minDelay = 500, maxDelay = 10000 } = {}) {
+    constructor(
+      url,
+      { onState = () => {}, onStatus = () => {}, onMessage = () => {}, minDelay = 500, maxDelay = 10000 } = {},
+    ) {
       this.url = url;
       this.onState = onState;
       this.onStatus = onStatus;
+      this.onMessage = onMessage;
       this.minDelay = minDelay;
       this.maxDelay = maxDelay;
       this.delay = minDelay;
@@ -83,7 +93,7 @@
       socket.onclose = (event) => {
         if (this.socket !== socket) return;
         this.socket = null;
-        const final = FINAL_CLOSE_CODES[event.code];
+        const final = FINAL_CLOSE_CODES[event.code] && (event.reason || FINAL_CLOSE_CODES[event.code]);
         if (this.stopped || final) {
           this.onStatus("closed", final || "");
           return;
@@ -120,7 +130,16 @@
           return;
         }
         this.onState(this.snapshot);
+      } else {
+        this.onMessage(message);
       }
+    }
+
+    /* Send a command (an agent feed's {"action": …, "id": …}); false when the socket is not open. */
+    send(message) {
+      if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return false;
+      this.socket.send(JSON.stringify(message));
+      return true;
     }
   }
 
