@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote
 
 from django.utils import timezone
 
@@ -21,16 +22,50 @@ from calls.selectors import system_settings
 from routing.models import DNIS, IRN
 from scripts_app.runtime.loader import version_graph
 
-_SIP_USER = re.compile(r"^(?:sips?:|tel:)?(?P<user>[^@;>]*)", re.IGNORECASE)
+_SIP_USER = re.compile(r"^(?:sips?:|tel:)?(?P<user>[^@>]*)", re.IGNORECASE)
 
 
 def sip_user(uri: str) -> str:
-    """The user part of a SIP URI ('sip:5100@host;transport=udp' -> '5100'), unescaped of '<>'."""
+    """The user part of a SIP URI as the caller sent it, percent-decoded (RFC 3261 19.1.2):
+    'sip:%2B15551234@host;transport=udp' -> '+15551234'.
+
+    A user part with telephone-subscriber parameters ('sip:+15551234;isub=12;phone-context=x@host') gives
+    the number before the first ';': the parameters are not part of the number a script or the CRM looks up.
+    """
     uri = uri.strip()
     if "<" in uri:
         uri = uri[uri.index("<") + 1 :]
     m = _SIP_USER.match(uri)
-    return m.group("user") if m else ""
+    user = m.group("user") if m else ""
+    return unquote(user.split(";", 1)[0], errors="replace")
+
+
+def name_addr_parts(value: str) -> tuple[str, str]:
+    """(display name, URI) of a From/To value: `"Ann \\"A\\"" <sip:1@h>;tag=x` -> ('Ann "A"', 'sip:1@h').
+
+    A quoted display name has its quoted-pairs (\\" and \\\\) unescaped and may hold '<', '>' or ';'; an
+    unquoted one is the tokens before '<'; an addr-spec without '<>' has no display name.
+    """
+    text = value.strip()
+    display = ""
+    if text.startswith('"'):
+        chars: list[str] = []
+        i = 1
+        while i < len(text) and text[i] != '"':
+            if text[i] == "\\" and i + 1 < len(text):
+                i += 1
+            chars.append(text[i])
+            i += 1
+        display, text = "".join(chars), text[i + 1 :].strip()
+    elif "<" in text:
+        display, text = text[: text.index("<")].strip(), text[text.index("<") :]
+    if text.startswith("<"):
+        return display, text[1 : text.index(">")] if ">" in text else text[1:]
+    # an addr-spec without '<>': a ';' after the host starts the header's parameters (RFC 3261 20.10)
+    if "@" in text:
+        at = text.index("@")
+        return display, text[:at] + text[at:].split(";", 1)[0]
+    return display, text.split(";", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -62,15 +97,16 @@ class Decision:
 
 def new_profile(invite: Invite, *, call_id: str, now: datetime | None = None) -> dict[str, str]:
     """The call profile of the new call (the guide's Table 1 plus the user fields)."""
+    display, from_uri = name_addr_parts(invite.from_uri)
     dnis = sip_user(invite.request_uri)
     dnis_name = DNIS.objects.filter(number=dnis).values_list("name", flat=True).first() if dnis else ""
     return new_call_profile(
         field_names=CallProfileField.objects.values_list("name", flat=True),
         entered_at=now or timezone.localtime(),
-        ani=sip_user(invite.from_uri),
+        ani=sip_user(from_uri),
         dnis=dnis,
         dnis_name=dnis_name or "",
-        caller_name=invite.display_name.strip().strip('"'),
+        caller_name=(display or invite.display_name).strip(),
         call_id=call_id,
         sw_call_guid=invite.sip_call_id,
         trunk=invite.source,

@@ -39,6 +39,9 @@ class SipFront:
     ping_interval_s: int = 5
     failover_timeout_ms: int = 2000
     request_timeout_ms: int = 5000
+    # requests longer than this are refused by the front itself (513), never handed to a child: a child that
+    # cannot take a message says nothing, and a silent child is marked inactive by the dispatcher
+    max_message_bytes: int = 16384
     debug: int = 2
     extra_defines: Mapping[str, str] = field(default_factory=dict)
 
@@ -135,6 +138,7 @@ def front_from_env(environ: Mapping[str, str], *, var_dir: Path, cpu_count: int 
         processes=_int_env(environ, "CCWEB_SIP_PROCESSES", 4, minimum=1),
         ping_interval_s=_int_env(environ, "CCWEB_SIP_PING_INTERVAL", 5, minimum=1),
         failover_timeout_ms=_int_env(environ, "CCWEB_SIP_FAILOVER_MS", 2000, minimum=100),
+        max_message_bytes=_int_env(environ, "CCWEB_SIP_MAX_MESSAGE", 16384, minimum=1500),
     )
 
 
@@ -171,6 +175,7 @@ def render_config(front: SipFront) -> str:
         "CCWEB_PING_INTERVAL": str(front.ping_interval_s),
         "CCWEB_FAILOVER_TIMER": str(front.failover_timeout_ms),
         "CCWEB_FR_TIMER": str(front.request_timeout_ms),
+        "CCWEB_MAX_MESSAGE": str(front.max_message_bytes),
         **front.extra_defines,
     }
     head = [

@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from acd.services.screen_pops import offer_pop
 from core.orm import run_orm
 from media_worker.flows.media_call import MediaCall
-from media_worker.flows.stcc_headers import agent_headers, exported_fields
+from media_worker.flows.stcc_headers import agent_headers, caller_identity, exported_fields
 from media_worker.flows.transfer import start_refer_transfer
 from media_worker.pjsua.legs import Leg, wait_quietly
 
@@ -73,13 +73,15 @@ async def ring_agent(
     except Exception:
         log.exception("call %s: exported fields not read", call_id)
         headers = {}
+    identity = caller_identity(profile, uri)
+    headers["P-Asserted-Identity"] = identity
     try:  # the desktop's screen pop, as the phone starts ringing; never holds the call up
         await run_orm(offer_pop, call_id=call_id, agent=agent, service=message.get("service", ""), profile=profile)
     except Exception:
         log.exception("call %s: screen pop for agent %s not sent", call_id, agent)
     leg = Leg(loop)
     try:
-        leg.call_id = call.dial(uri, headers, leg)
+        leg.call_id = call.dial(uri, headers, leg, from_uri=identity)
     except Exception as exc:
         log.warning("call %s: agent %s at %s not dialled: %s", call_id, agent, uri, exc)
         await _report(owner.no_answer, call_id, agent)

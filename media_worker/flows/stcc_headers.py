@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from urllib.parse import quote
 
 from calls.selectors import exported_field_names
 
@@ -36,6 +37,23 @@ def agent_headers(profile: Mapping[str, str], exported: Iterable[str]) -> dict[s
         if value:
             headers[header_name(name)] = value
     return headers
+
+
+# RFC 3261 25.1: what a user part may hold unescaped (unreserved and user-unreserved, without ';' which
+# would start parameters)
+_USER_SAFE = "-_.!~*'()&=+$,?/"
+
+
+def caller_identity(profile: Mapping[str, str], agent_uri: str) -> str:
+    """The caller as a name-addr for the agent's leg (its From and P-Asserted-Identity): the ANI and Caller
+    Name, which phones show. The name is a quoted-string with `"` and `\\` escaped, the number is
+    percent-encoded, so neither can change the header's structure."""
+    ani = header_value(profile.get("ANI", "") or "")
+    name = header_value(profile.get("Caller Name", "") or "")
+    host = agent_uri.split("@", 1)[1].split(";", 1)[0].split(">", 1)[0] if "@" in agent_uri else "anonymous.invalid"
+    user = quote(ani, safe=_USER_SAFE) if ani else "anonymous"
+    display = name.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{display}" <sip:{user}@{host}>' if display else f"<sip:{user}@{host}>"
 
 
 def exported_fields() -> list[str]:

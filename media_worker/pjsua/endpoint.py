@@ -397,11 +397,12 @@ class Endpoint:
         except pj.Error:
             return ""
 
-    def make_call(self, uri: str, headers: dict[str, str] | None = None, listener=None) -> int:
+    def make_call(self, uri: str, headers: dict[str, str] | None = None, listener=None, *, from_uri: str = "") -> int:
         """Place an outbound call (an agent leg) to `uri` with extra SIP `headers`; returns its call_id.
 
         Its events (CallState EARLY/CONFIRMED, MediaReady, Ended) go to `listener(event)` when given (the
-        child's loop does that), not to the call handler. Raises `pj.Error` when pjsua refuses the call.
+        child's loop does that), not to the call handler. `from_uri`: the From of this call (the caller's
+        identity on an agent leg) instead of the account's. Raises `pj.Error` when pjsua refuses the call.
         """
         call_id = self._next_id
         self._next_id += 1
@@ -415,6 +416,8 @@ class Endpoint:
                 header.hValue = value
                 vector.append(header)
             prm.txOption.headers = vector
+        if from_uri:
+            prm.txOption.localUri = from_uri
         self._calls[call_id] = call
         if listener is not None:
             self.listeners[call_id] = listener

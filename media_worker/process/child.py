@@ -82,8 +82,13 @@ class CallHandle:
         if not self.ended:
             self.endpoint.hangup(self.call_id, code)
 
-    def dial(self, uri: str, headers: dict[str, str], listener: Callable[[events.Event], None]) -> int:
-        """Place an outbound leg (the agent's) from this child; its events go to `listener`."""
+    def dial(
+        self, uri: str, headers: dict[str, str], listener: Callable[[events.Event], None], *, from_uri: str = ""
+    ) -> int:
+        """Place an outbound leg (the agent's) from this child; its events go to `listener`; `from_uri` (a
+        name-addr) replaces the child's own From, so the phone shows who calls."""
+        if from_uri:
+            return self.endpoint.make_call(uri, headers, listener, from_uri=from_uri)
         return self.endpoint.make_call(uri, headers, listener)
 
     def bridge(self, other_call_id: int) -> bool:

@@ -103,6 +103,10 @@ def _check_call(stack, customer: str, phone: str, agent: str, service: str, *, c
     assert f"X-STCC-Customer-Number: {customer}" in invite, invite
     assert f"X-STCC-Service: {service}" in invite, invite
     assert f"X-STCC-Agent-Number: {agent}" in invite, invite
+    # the phone shows the caller: the leg's From and P-Asserted-Identity carry the ANI and Caller Name
+    from_line = next(line for line in invite.splitlines() if line.lower().startswith(("from:", "f:")))
+    assert from_line.split(":", 1)[1].strip().startswith('"Caller 1" <sip:+15551230000@'), from_line
+    assert 'P-Asserted-Identity: "Caller 1" <sip:+15551230000@' in invite, invite
     rows = db.wait_rows(
         stack["db"], "SELECT * FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,), closed_before + 1
     )

@@ -183,6 +183,42 @@ def test_a_from_longer_than_pjsua2_prints_keeps_its_caller_number(stack, pids):
     assert record["ani"] == "+15551230000", record
 
 
+def test_a_request_too_large_gets_513_from_the_front_and_no_child_goes_inactive(stack, pids):
+    """A 20 kB INVITE, 40 times in a burst: each gets 513 from Kamailio; the dispatcher keeps every child
+    active (a child that stayed silent on them would have been marked inactive) and a good call works."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.bind((f.HOST, 0))
+        udp.settimeout(3.0)
+        local = udp.getsockname()[1]
+        for _ in range(40):
+            invite = f.sip_request("INVITE", stack.front.port, local, extra=f"X-Pad: {'a' * 20000}\r\n")
+            udp.sendto(invite.encode(), (f.HOST, stack.front.port))
+            time.sleep(0.005)  # a burst, paced so the kernel's buffers drop none of it
+        answers = []
+        try:
+            while len(answers) < 40:
+                answers.append(udp.recvfrom(65535)[0].split(b"\r\n", 1)[0])
+        except TimeoutError:
+            log = stack.front.log.read_text(errors="replace")[-2000:]
+            raise AssertionError(f"{len(answers)} answers: {log}") from None
+    assert set(answers) == {b"SIP/2.0 513 Message Too Large"}, answers[:3]
+    flags = stack.front.child_flags()
+    assert flags and all(flag.startswith("A") for flag in flags.values()), flags
+    _good_call(stack)
+    stack.assert_children_unchanged(pids)
+
+
+def test_ani_and_caller_name_are_read_as_rfc_3261_writes_them(stack, pids):
+    """A percent-encoded user part with a telephone-subscriber parameter and a quoted display name with
+    quoted-pairs: the profile (and so the CRM lookup and the X-STCC headers) carries exactly what the caller
+    meant: `%2B` is `+`, `;isub=…` is dropped (routing.inbound.sip_user), `\\"` is `"`."""
+    record = _long_values_call(stack, "%2B15551234;isub=77", 'Ann \\"The Boss\\" <x> \\\\ 1')
+    profile = json.loads(record["profile"])
+    assert (record["ani"], profile["ANI"]) == ("+15551234", "+15551234"), record
+    assert profile["Caller Name"] == 'Ann "The Boss" <x> \\ 1', profile["Caller Name"]
+    stack.assert_children_unchanged(pids)
+
+
 def test_an_audio_stream_refused_with_port_zero_gets_488(stack, pids):
     """`m=audio 0`: the caller refuses the only stream; pjsua2 answers 488, no call is made."""
     records = len(stack.records("1 = 1"))
