@@ -14,15 +14,17 @@ holds even when several processes publish at once (see acd/live/feed.py).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import os
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Coroutine, Iterable
 from functools import lru_cache
 from typing import Any
 
 import redis
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
@@ -171,6 +173,32 @@ def build_deltas(eng: AcdEngine, *, agents: Iterable[str] = (), services: Iterab
     return deltas
 
 
+_sender: tuple[int, asyncio.AbstractEventLoop] | None = None
+_sender_lock = threading.Lock()
+SEND_TIMEOUT_S = 10.0
+
+
+def _sender_loop() -> asyncio.AbstractEventLoop:
+    """One event loop per process, in a daemon thread, for every channel-layer send from sync code.
+
+    Why not async_to_sync: it starts a thread and a loop per call (about 3 ms each, measured by
+    bench/desktop_latency.py), and the channel layer's Redis connections belong to a loop, so a loop that
+    lives keeps them open. Recreated in a forked child, which has none of its parent's threads.
+    """
+    global _sender
+    with _sender_lock:
+        if _sender is None or _sender[0] != os.getpid() or _sender[1].is_closed():
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="channel-layer-sender", daemon=True).start()
+            _sender = (os.getpid(), loop)
+        return _sender[1]
+
+
+def run_send(coro: Coroutine[Any, Any, None]) -> None:
+    """Run a channel-layer coroutine from sync code and wait for it (errors are raised here)."""
+    asyncio.run_coroutine_threadsafe(coro, _sender_loop()).result(timeout=SEND_TIMEOUT_S)
+
+
 def send(deltas: list[Delta]) -> None:
     """group_send each delta (consumers get {"type": "acd.delta", "delta": …})."""
     layer = get_channel_layer()
@@ -181,7 +209,7 @@ def send(deltas: list[Delta]) -> None:
         for d in deltas:
             await layer.group_send(channel_group(d["group"]), {"type": "acd.delta", "delta": d})
 
-    async_to_sync(_send_all)()
+    run_send(_send_all())
 
 
 def publish(eng: AcdEngine, *, agents: Iterable[str] = (), services: Iterable[str] = ()) -> None:
@@ -206,7 +234,7 @@ def send_pop(eng: AcdEngine, pop: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is not None:
         group = channel_group(agent_group(str(pop["agent"])))
-        async_to_sync(layer.group_send)(group, {"type": "acd.pop", "pop": pop})
+        run_send(layer.group_send(group, {"type": "acd.pop", "pop": pop}))
 
 
 def current_pop(eng: AcdEngine, number: str) -> dict[str, Any] | None:
@@ -223,7 +251,7 @@ def tell_sockets(group: str, kind: str, reason: str) -> None:
     def _send() -> None:
         layer = get_channel_layer()
         if layer is not None:
-            async_to_sync(layer.group_send)(channel_group(group), {"type": kind, "reason": reason})
+            run_send(layer.group_send(channel_group(group), {"type": kind, "reason": reason}))
 
     transaction.on_commit(_send)
 

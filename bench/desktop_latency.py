@@ -16,8 +16,9 @@ real Chromium desktop (Playwright) is measured too: offer → the pop painted (d
 
 RESULT screen_pop_p99_ms=… lost=… (targets: p99 ≤ 250 ms, lost = 0).
 
-  .venv/bin/python bench/desktop_latency.py [--agents 200] [--rate 500] [--seconds 20]
-DATABASE_URL selects the database (SQLite file by default); the RESULT line says which.
+  .venv/bin/python bench/desktop_latency.py [--agents 200] [--rate 500] [--seconds 20] [--drivers 4] [--postgres]
+The database is a SQLite file, or with --postgres a fresh PostgreSQL database (dropped at the end); the
+RESULT line says which. The events come from --drivers processes (one cannot make 500 a second).
 """
 
 from __future__ import annotations
@@ -42,15 +43,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _procs import free_port, stop_group  # noqa: E402  (bench/ is on sys.path when run as a script)
 from _stats import percentile, progress  # noqa: E402
 
-VAR = tempfile.mkdtemp(prefix="ccweb-desk-bench-")
-PREFIX = f"ccweb-deskbench-{uuid.uuid4().hex[:8]}"
+# the drivers (subprocesses, --drive) share the parent's var dir, database and key prefixes
+VAR = os.environ.get("CCWEB_DESK_BENCH_VAR") or tempfile.mkdtemp(prefix="ccweb-desk-bench-")
+PREFIX = os.environ.get("CCWEB_DESK_BENCH_PREFIX") or f"ccweb-deskbench-{uuid.uuid4().hex[:8]}"
 os.environ.update(
+    CCWEB_DESK_BENCH_VAR=VAR,
+    CCWEB_DESK_BENCH_PREFIX=PREFIX,
     CCWEB_VAR_DIR=VAR,
     DJANGO_SETTINGS_MODULE="ccweb.settings",
     CCWEB_ACD_REDIS_PREFIX=f"{PREFIX}:acd:",
     CCWEB_ACD_GROUP_PREFIX=f"{PREFIX}.",
 )
 EVENTS_PER_CYCLE = 5  # queued+reserved, pop, answered, hang-up (wrap-up), ready
+RATES: dict[str, float] = {}  # phase -> the ACD events per second reached
 
 
 def setup(agents: int) -> tuple[list[str], dict[str, str]]:
@@ -94,6 +99,26 @@ def setup(agents: int) -> tuple[list[str], dict[str, str]]:
         progress("agents", i + 1, agents)
     sync_live_config()
     return numbers, cookies
+
+
+POSTGRES = "postgresql://postgres@127.0.0.1:5432/"
+
+
+def create_postgres_database() -> str:
+    import psycopg
+
+    name = PREFIX.replace("-", "_")
+    with psycopg.connect(POSTGRES + "postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = POSTGRES + name  # the web process and the drivers inherit it
+    return name
+
+
+def drop_postgres_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(POSTGRES + "postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def start_web(port: int) -> subprocess.Popen:
@@ -165,7 +190,7 @@ class Clients:
         return thread
 
 
-def drive(numbers: list[str], rate: float, seconds: float, label: str) -> list[str]:
+def drive(numbers: list[str], rate: float, seconds: float, label: str, *, show: bool = True) -> list[str]:
     """Call cycles (each to the longest idle of `numbers`) so that `rate` ACD events per second reach the
     feeds; the call ids whose pop was sent."""
     from django.db import close_old_connections
@@ -197,16 +222,57 @@ def drive(numbers: list[str], rate: float, seconds: float, label: str) -> list[s
         agent_states.agent_end_wrap_up(agent=agents[number])
         if i % 50 == 0:
             close_old_connections()
-            progress(label, i + 1, cycles)
-    progress(label, cycles, cycles)
+            if show:
+                progress(label, i + 1, cycles)
+    if show:
+        progress(label, cycles, cycles)
     behind = time.monotonic() - (start + cycles * interval)
     if behind > 1.0:
         print(f"  the driver fell {behind:.1f} s behind: the rate reached was below {rate:g}/s")
     return sent
 
 
-def phase(clients: Clients, numbers: list[str], rate: float, seconds: float, label: str) -> tuple[list[float], int]:
-    sent = drive(numbers, rate, seconds, label)
+def drive_parallel(numbers: list[str], rate: float, seconds: float, label: str, drivers: int) -> list[str]:
+    """`drivers` processes each driving rate/drivers (one Python process cannot make 500 events/s)."""
+    if drivers <= 1:
+        return drive(numbers, rate, seconds, label)
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                "--drive",
+                f"{label}{k}",
+                "--rate",
+                str(rate / drivers),
+                "--seconds",
+                str(seconds),
+            ]
+            + ["--numbers", ",".join(numbers)],
+            cwd=ROOT,
+            env=os.environ.copy(),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for k in range(drivers)
+    ]
+    sent: list[str] = []
+    for proc in procs:
+        out, _ = proc.communicate(timeout=seconds * 10 + 60)
+        if proc.returncode != 0:
+            raise RuntimeError(f"driver exited {proc.returncode}")
+        sent += json.loads(out.strip().splitlines()[-1])
+    return sent
+
+
+def phase(
+    clients: Clients, numbers: list[str], rate: float, seconds: float, label: str, drivers: int
+) -> tuple[list[float], int]:
+    started = time.monotonic()
+    sent = drive_parallel(numbers, rate, seconds, label, drivers)
+    took = time.monotonic() - started
+    RATES[label] = len(sent) * EVENTS_PER_CYCLE / took
+    print(f"  {label}: {len(sent)} call cycles in {took:.1f} s = {RATES[label]:.0f} events/s")
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and any(c not in clients.received for c in sent):
         time.sleep(0.05)
@@ -262,7 +328,21 @@ def main() -> None:
     parser.add_argument("--agents", type=int, default=200)
     parser.add_argument("--rate", type=float, default=500.0, help="ACD events per second (5 per call cycle)")
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--drivers", type=int, default=4, help="driver processes")
+    parser.add_argument("--postgres", action="store_true", help="a fresh PostgreSQL database (127.0.0.1, trust)")
+    parser.add_argument("--drive", default="", help=argparse.SUPPRESS)  # a driver subprocess
+    parser.add_argument("--numbers", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.drive:
+        import django
+
+        django.setup()
+        sent = drive(args.numbers.split(","), args.rate, args.seconds, args.drive, show=False)
+        print(json.dumps(sent))
+        return
+    database_name = ""
+    if args.postgres:
+        database_name = create_postgres_database()
 
     numbers, cookies = setup(args.agents)
     from django.db import connection
@@ -284,8 +364,8 @@ def main() -> None:
         time.sleep(1.0)
         print(f"{len(clients.cookies)} agent feeds connected to daphne on :{port} ({database})")
         started = time.monotonic()
-        base, base_lost = phase(clients, numbers[1:], args.rate / 10, min(args.seconds, 10), "baseline")
-        load, lost = phase(clients, numbers[1:], args.rate, args.seconds, "load")
+        base, base_lost = phase(clients, numbers[1:], args.rate / 10, min(args.seconds, 10), "baseline", 1)
+        load, lost = phase(clients, numbers[1:], args.rate, args.seconds, "load", args.drivers)
         elapsed = time.monotonic() - started
         for agent in Agent.objects.filter(number__in=numbers[1:]):  # the calls now go to Chromium's agent
             agent_states.agent_logout(agent=agent)
@@ -294,6 +374,11 @@ def main() -> None:
     finally:
         clients.stop.set()
         stop_group(web)
+        if database_name:
+            from django.db import connections
+
+            connections.close_all()
+            drop_postgres_database(database_name)
     for label, samples, missing in (("baseline", base, base_lost), ("load", load, lost)):
         print(
             f"{label}: {len(samples)} pops, p50 {percentile(samples, 0.5):.1f} ms, "
@@ -305,7 +390,8 @@ def main() -> None:
     print(
         f"RESULT screen_pop_p99_ms={percentile(load, 0.99):.1f} lost={lost + base_lost} "
         f"baseline_p99_ms={percentile(base, 0.99):.1f} paint_p50_ms={percentile(painted, 0.5):.1f} "
-        f"agents={args.agents} events_per_s={args.rate:g} database={database} load_1m={load_avg:.2f}"
+        f"agents={args.agents} events_per_s={RATES['load']:.0f} asked_events_per_s={args.rate:g} "
+        f"database={database} load_1m={load_avg:.2f}"
     )
 
 
