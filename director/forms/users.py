@@ -10,7 +10,7 @@ from acd.models import Agent
 from core.roles import Role, stored_role
 from director.forms.base import DirectorModelForm
 
-ROLE_CHOICES = [(role.value, role.label) for role in Role]
+ROLE_CHOICES = [("", "Choose a role"), *((role.value, role.label) for role in Role)]
 
 
 class UserForm(DirectorModelForm):
