@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from acd import notifier
-from acd.engine import AcdError, Diversion, EnqueueResult, Removal, Requeued
+from acd.engine import AcdEngine, AcdError, Diversion, EnqueueResult, Removal, Requeued
 from acd.services.agent_states import start_wrap_up_timer
 from calls.models import AcdEvent, AcdEventKind
 
@@ -92,21 +93,57 @@ def call_answered(*, call_id: str, agent: str) -> None:
     with transaction.atomic():
         call = eng.call(call_id)
         eng.answered(call_id, agent)
+        eng.client.delete(f"{eng.prefix}phonefail:{agent}")  # the phone works: failures count from zero
         _event(AcdEventKind.ANSWERED, call_id, call.get("service", ""), agent, wait_seconds=_wait_s(call, _now_ms()))
         if call.get("kind") == "callback":
             _callback_made(call, call_id, agent, "answered")
         notifier.publish(eng, agents=[agent], services=[call.get("service", "")])
 
 
-def call_no_answer(*, call_id: str, agent: str, agent_state_after: str | None = None) -> None:
+PHONE_FAILED = "phone-failed"  # the release code of an agent whose phone keeps refusing offered calls
+
+
+def _phone_failures(eng: AcdEngine, agent: str, failure: int) -> int:
+    """Consecutive failed offers of the agent's phone (reset by an answered call, forgotten after an hour)."""
+    key = f"{eng.prefix}phonefail:{agent}"
+    if not failure:
+        return 0
+    pipe = eng.client.pipeline()
+    pipe.incr(key)
+    pipe.expire(key, 3600)
+    return int(pipe.execute()[0])
+
+
+def call_no_answer(*, call_id: str, agent: str, agent_state_after: str | None = None, failure: int = 0) -> None:
     """The agent did not answer: the call goes back to its place and the agent to the service's
-    no-answer state (or `agent_state_after`); either may be reserved again at once (offered rows)."""
+    no-answer state (or `agent_state_after`); either may be reserved again at once (offered rows).
+
+    `failure`: the SIP status of the phone's error reply (488 no common codec, 5xx…; 0 when it rang out or
+    was busy). After settings.CCWEB_AGENT_PHONE_FAILURES such failures in a row the agent is released with
+    code `phone-failed` and the reason in the history, so a broken phone is not offered call after call
+    (many a second) while the call goes to the next agent.
+    """
     eng = notifier.engine()
+    failures = _phone_failures(eng, agent, failure)
+    give_up = bool(failure) and failures >= settings.CCWEB_AGENT_PHONE_FAILURES
     with transaction.atomic():
         service = eng.call(call_id).get("service", "")
         after = agent_state_after or _s(eng.client.hget(eng.keys.service(service), "after")) or "released"
+        if give_up:
+            after = "released"
         got, other = eng.no_answer(call_id, agent, after)  # type: ignore[arg-type]
-        _event(AcdEventKind.NO_ANSWER, call_id, service, agent, data={"after": after})
+        data: dict[str, Any] = {"after": after, **({"sip_status": failure} if failure else {})}
+        _event(AcdEventKind.NO_ANSWER, call_id, service, agent, data=data)
+        if give_up:
+            eng.release(agent, PHONE_FAILED)
+            eng.client.delete(f"{eng.prefix}phonefail:{agent}")
+            reason = f"the phone refused {failures} offered calls in a row (last: SIP {failure})"
+            _event(
+                AcdEventKind.AGENT_STATE,
+                "",
+                agent=agent,
+                data={"action": "release", "state": "released", "code": PHONE_FAILED, "reason": reason, "by": "ACD"},
+            )
         _offered(call_id, service, got)
         if other:
             _offered(other, eng.call(other).get("service", ""), agent)

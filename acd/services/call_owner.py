@@ -144,10 +144,10 @@ class CallOwner:
         acd_calls.call_answered(call_id=call_id, agent=agent)
         self.refresh(call_id)
 
-    def no_answer(self, call_id: str, agent: str) -> None:
-        """The agent did not answer (or was busy): back to its place; the agent to the service's
-        no-answer state."""
-        acd_calls.call_no_answer(call_id=call_id, agent=agent)
+    def no_answer(self, call_id: str, agent: str, *, failure: int = 0) -> None:
+        """The agent did not answer (or was busy, or the phone failed with SIP status `failure`): back to
+        its place; the agent to the service's no-answer state (released after too many failures)."""
+        acd_calls.call_no_answer(call_id=call_id, agent=agent, failure=failure)
         self.refresh(call_id)
         self._update(call_id, {"Agent Number": "", "Agent Extension": "", "Group": ""})
 

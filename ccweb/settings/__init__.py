@@ -5,7 +5,7 @@ See docs/configuration.md for the full list of variables.
 
 from pathlib import Path
 
-from ccweb.settings.env import database_from_url, env_bool, env_list, env_str, generated_secret
+from ccweb.settings.env import database_from_url, env_bool, env_int, env_list, env_str, generated_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("CCWEB_VAR_DIR", str(BASE_DIR / "var")))
@@ -162,6 +162,8 @@ CHANNEL_LAYERS = {
 # Live ACD state in Redis and its Channels groups (tests use their own prefixes).
 ACD_REDIS_PREFIX = env_str("CCWEB_ACD_REDIS_PREFIX", "ccweb:acd:")
 ACD_LIVE_GROUP_PREFIX = env_str("CCWEB_ACD_GROUP_PREFIX", "ccweb.acd.")
+# an agent whose phone refuses this many offered calls in a row is released (code phone-failed)
+CCWEB_AGENT_PHONE_FAILURES = env_int("CCWEB_AGENT_PHONE_FAILURES", 3, minimum=1)
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL)

@@ -84,7 +84,7 @@ async def ring_agent(
         leg.call_id = call.dial(uri, headers, leg, from_uri=identity)
     except Exception as exc:
         log.warning("call %s: agent %s at %s not dialled: %s", call_id, agent, uri, exc)
-        await _report(owner.no_answer, call_id, agent)
+        await _report(owner.no_answer, call_id, agent, failure=500)
         return "failed"
     log.info("call %s: ringing agent %s at %s (leg %s)", call_id, agent, uri, leg.call_id)
     deadline = loop.time() + ring_s
@@ -98,8 +98,10 @@ async def ring_agent(
             break
         if leg.ended.done():
             status = getattr(leg.ended.result(), "status_code", 0)
-            await _report(owner.no_answer, call_id, agent)
-            return "busy" if status in (486, 600) else "failed" if status not in (408, 480, 487) else "no_answer"
+            result = "busy" if status in (486, 600) else "failed" if status not in (408, 480, 487) else "no_answer"
+            # an error reply (no common codec, 5xx…) counts towards releasing an agent whose phone keeps failing
+            await _report(owner.no_answer, call_id, agent, failure=(status or 500) if result == "failed" else 0)
+            return result
         if leg.ringing.done() and not rang:
             rang = True
             await _report(owner.ringing, call_id, agent)
@@ -145,9 +147,9 @@ async def ring_agent(
     return "answered"
 
 
-async def _report(action: Callable[[str, str], None], call_id: str, agent: str) -> None:
+async def _report(action: Callable[..., None], call_id: str, agent: str, **extra: int) -> None:
     """Tell the ACD (a worker thread: it is Redis and the database); errors are logged, never raised."""
     try:
-        await run_orm(action, call_id, agent)
+        await run_orm(action, call_id, agent, **extra)
     except Exception:
         log.exception("call %s: %s for agent %s not reported", call_id, getattr(action, "__name__", action), agent)

@@ -69,6 +69,14 @@ def set_extensions(*, extensions: dict[str, str]) -> dict[str, str]:
     return stored
 
 
+def set_no_answer_state(*, service: str, state: str) -> str:
+    """The service's state after no answer ("released" or "available"), through the service layer."""
+    row = Service.objects.get(name=service)
+    service_for(Service).update(instance=row, data={"no_answer_state": state})
+    load_live_config()
+    return Service.objects.get(name=service).no_answer_state
+
+
 def log_agents(
     *, login: Sequence[str] = (), logout: Sequence[str] = (), report: Sequence[str] = AGENTS
 ) -> dict[str, Any]:

@@ -63,6 +63,7 @@ def stack(tmp_path_factory):
         "stocks": f.start_uas(work, "uas_agent.xml"),
         "bonds": f.start_uas(work, "uas_agent.xml"),
         "busy": f.start_uas(work, "uas_busy.xml"),
+        "no_codec": f.start_uas(work, "uas_no_codec.xml"),
     }
     extensions = {
         "1001": f"sip:1001@{f.HOST}:{phones['stocks'].port}",
@@ -205,3 +206,41 @@ def test_example_a_by_rfc_4733_from_a_pjsua2_caller_reaches_the_stocks_agent(sta
     )
     profile = json.loads(record["profile"])
     assert (record["outcome"], profile["Agent Number"], profile["Customer Number"]) == ("completed", "1001", "1001")
+
+
+def test_a_phone_that_keeps_failing_releases_its_agent_and_the_call_goes_on(stack):
+    """Agent 1003's phone answers every offered call 488 (no common codec) and the service puts agents who
+    let a call go straight back to available: after CCWEB_AGENT_PHONE_FAILURES (3) failures in a row the agent
+    is released with code phone-failed instead of being offered the call again and again; when agent 1002
+    is ready the caller is put through to 1002's phone."""
+    env = stack["env"]
+    phone = stack["phones"]["no_codec"]
+    assert call(env, setup_commands.set_no_answer_state, service="Bonds", state="available") == "available"
+    call(env, setup_commands.set_extensions, extensions={"1003": f"sip:1003@{f.HOST}:{phone.port}"})
+    _agents(env, logout=["1001", "1002", "1003"])
+    _agents(env, login=["1003"])
+    closed = len(db.rows(stack["db"], "SELECT id FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,)))
+    result: dict = {}
+    caller = threading.Thread(target=lambda: result.setdefault("r", _call(stack, "1002", timeout=60)))
+    caller.start()
+    try:
+        query = "SELECT * FROM acd_acdevent WHERE kind = 'agent_state' AND agent = '1003' AND data LIKE ?"
+        released = db.wait_rows(stack["db"], query, ("%phone-failed%",), 1, timeout=30)
+        assert "refused 3 offered calls in a row (last: SIP 488)" in released[0]["data"], released
+        time.sleep(2.0)  # offered again, 1003's phone would have more INVITEs by now
+        assert len(phone.requests("INVITE")) == 3, stack["log"].read_text(errors="replace")[-3000:]
+        assert _agents(env)["1003"] == "released"
+        _agents(env, logout=["1003"], login=["1002"])
+    finally:
+        caller.join(90)
+        call(env, setup_commands.set_no_answer_state, service="Bonds", state="released")
+        call(
+            env, setup_commands.set_extensions, extensions={"1003": f"sip:1003@{f.HOST}:{stack['phones']['busy'].port}"}
+        )
+    done = result["r"]
+    assert done.returncode == 0, (done.stdout + done.stderr)[-2000:] + stack["log"].read_text(errors="replace")[-3000:]
+    rows = db.wait_rows(
+        stack["db"], "SELECT * FROM acd_callrecord WHERE irn = ? AND outcome != 'active'", (IRN,), closed + 1
+    )
+    profile = json.loads(max(rows, key=lambda r: r["id"])["profile"])
+    assert profile["Agent Number"] == "1002", profile

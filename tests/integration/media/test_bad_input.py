@@ -208,6 +208,24 @@ def test_a_request_too_large_gets_513_from_the_front_and_no_child_goes_inactive(
     stack.assert_children_unchanged(pids)
 
 
+def test_a_retransmitted_invite_is_one_call(stack, pids):
+    """The INVITE sent again after its 100 Trying, with the same Call-ID, From tag, CSeq and branch: one call,
+    one CallRecord, one script run (the front's transaction absorbs the retransmission)."""
+    before = len(stack.records("irn = ?", (b.HELLO,)))
+    run = b.run_sipp(stack, "uac_invite_retransmitted.xml", b.HELLO)
+    assert run.returncode == 0, run.output[-2000:] + run.messages[-3000:]
+    sent = [block for block in run.messages.split("----------") if "INVITE sip:" in block and "SIP/2.0\n" in block]
+    branches = {
+        line.split("branch=", 1)[1].strip() for block in sent for line in block.splitlines() if "branch=" in line
+    }
+    assert len(sent) >= 2 and len(branches) == 1, run.messages[-3000:]
+    records = stack.wait_records("irn = ? AND outcome != 'active'", (b.HELLO,), before + 1)
+    time.sleep(1.0)  # a second call would have its record by now
+    assert len(stack.records("irn = ?", (b.HELLO,))) == before + 1, stack.records("irn = ?", (b.HELLO,))[before:]
+    assert records[-1]["outcome"] == "completed", records[-1]
+    stack.assert_children_unchanged(pids)
+
+
 def test_ani_and_caller_name_are_read_as_rfc_3261_writes_them(stack, pids):
     """A percent-encoded user part with a telephone-subscriber parameter and a quoted display name with
     quoted-pairs: the profile (and so the CRM lookup and the X-STCC headers) carries exactly what the caller
