@@ -304,3 +304,30 @@ def test_a_screen_pop_reaches_the_agent_feed_and_comes_back_after_a_reconnect(li
         await again.disconnect()
 
     asyncio.run(run())
+
+
+def test_two_tabs_of_one_agent_both_follow_and_a_closed_tab_changes_nothing(live):
+    """Two sockets on one agent's feed get the same deltas; closing one (a browser gone mid-call) leaves the
+    agent's state and the call as they were: the call lives on the phone leg, the other tab goes on."""
+    from acd.services import acd_calls
+
+    agents, cookie = live
+    agent_states.agent_login(agent=agents[0], ready=True)
+
+    async def run():
+        tabs = [communicator("/ws/acd/agents/1001/", cookie) for _ in range(2)]
+        for tab in tabs:
+            assert (await tab.connect())[0]
+            await receive(tab)  # snapshot
+        await sync_to_async(acd_calls.call_queued)(call_id="t1", service="Sales")
+        await sync_to_async(acd_calls.call_answered)(call_id="t1", agent="1001")
+        for tab in tabs:
+            states = [(await receive(tab))["delta"]["agents"]["1001"]["state"] for _ in range(2)]
+            assert states == ["reserved", "on_call"]
+        await tabs[0].disconnect()  # the browser closes mid-call
+        assert (await sync_to_async(notifier.engine().agent)("1001"))["state"] == "on_call"
+        await sync_to_async(acd_calls.call_hangup)(call_id="t1")
+        assert (await receive(tabs[1]))["delta"]["agents"]["1001"]["state"] == "wrap_up"
+        await tabs[1].disconnect()
+
+    asyncio.run(run())
