@@ -88,7 +88,7 @@ def stored_role(user: Any) -> Role | None:
     """The role the user holds, active or not: a superuser is an administrator, others the group they are in."""
     if user.is_superuser:
         return Role.ADMINISTRATOR
-    names = set(user.groups.values_list("name", flat=True))
+    names = {group.name for group in user.groups.all()}  # all(): a list page's prefetch_related serves it
     return next((role for role in Role if role.group_name in names), None)
 
 

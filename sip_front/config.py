@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.envvars import int_setting
+
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "kamailio.cfg"
 DEFAULT_SIP_PORT = 5060
 DEFAULT_MEDIA_BASE_PORT = 5081
@@ -63,19 +65,6 @@ class SipFront:
         return f"unix:{self.run_dir / 'kamailio_ctl'}"
 
 
-def _int_env(environ: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{name}={raw!r} is not a whole number; set it to an integer or unset it.") from None
-    if value < minimum:
-        raise ValueError(f"{name}={value} is below {minimum}; set it to {minimum} or more.")
-    return value
-
-
 def _port(name: str, value: int) -> int:
     if not 1 <= value <= 65535:
         raise ValueError(f"{name}={value} is not a port number; use 1-65535.")
@@ -112,8 +101,8 @@ def child_uris(
 
 def front_from_env(environ: Mapping[str, str], *, var_dir: Path, cpu_count: int | None = None) -> SipFront:
     """Read the front's settings from environment variables (see docs/sip-front.md)."""
-    processes = _int_env(environ, "CCWEB_MEDIA_PROCESSES", cpu_count or os.cpu_count() or 1)
-    base_port = _port("CCWEB_MEDIA_BASE_PORT", _int_env(environ, "CCWEB_MEDIA_BASE_PORT", DEFAULT_MEDIA_BASE_PORT))
+    processes = int_setting(environ, "CCWEB_MEDIA_PROCESSES", cpu_count or os.cpu_count() or 1)
+    base_port = _port("CCWEB_MEDIA_BASE_PORT", int_setting(environ, "CCWEB_MEDIA_BASE_PORT", DEFAULT_MEDIA_BASE_PORT))
     hosts = [h for h in environ.get("CCWEB_MEDIA_HOSTS", "").split(",") if h.strip()]
     children = child_uris(processes=processes, base_port=base_port, hosts=hosts)
     if not children:
@@ -132,13 +121,13 @@ def front_from_env(environ: Mapping[str, str], *, var_dir: Path, cpu_count: int 
     return SipFront(
         children=tuple(children),
         runtime_dir=Path(environ.get("CCWEB_SIP_RUNTIME_DIR", "").strip() or var_dir),
-        port=_port("CCWEB_SIP_PORT", _int_env(environ, "CCWEB_SIP_PORT", DEFAULT_SIP_PORT)),
+        port=_port("CCWEB_SIP_PORT", int_setting(environ, "CCWEB_SIP_PORT", DEFAULT_SIP_PORT)),
         listen=listen,
         advertise=advertise,
-        processes=_int_env(environ, "CCWEB_SIP_PROCESSES", 4, minimum=1),
-        ping_interval_s=_int_env(environ, "CCWEB_SIP_PING_INTERVAL", 5, minimum=1),
-        failover_timeout_ms=_int_env(environ, "CCWEB_SIP_FAILOVER_MS", 2000, minimum=100),
-        max_message_bytes=_int_env(environ, "CCWEB_SIP_MAX_MESSAGE", 16384, minimum=1500),
+        processes=int_setting(environ, "CCWEB_SIP_PROCESSES", 4, minimum=1),
+        ping_interval_s=int_setting(environ, "CCWEB_SIP_PING_INTERVAL", 5, minimum=1),
+        failover_timeout_ms=int_setting(environ, "CCWEB_SIP_FAILOVER_MS", 2000, minimum=100),
+        max_message_bytes=int_setting(environ, "CCWEB_SIP_MAX_MESSAGE", 16384, minimum=1500),
     )
 
 

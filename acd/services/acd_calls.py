@@ -93,7 +93,7 @@ def call_answered(*, call_id: str, agent: str) -> None:
     with transaction.atomic():
         call = eng.call(call_id)
         eng.answered(call_id, agent)
-        eng.client.delete(f"{eng.prefix}phonefail:{agent}")  # the phone works: failures count from zero
+        eng.client.delete(_phone_fail_key(eng, agent))  # the phone works: failures count from zero
         _event(AcdEventKind.ANSWERED, call_id, call.get("service", ""), agent, wait_seconds=_wait_s(call, _now_ms()))
         if call.get("kind") == "callback":
             _callback_made(call, call_id, agent, "answered")
@@ -103,9 +103,13 @@ def call_answered(*, call_id: str, agent: str) -> None:
 PHONE_FAILED = "phone-failed"  # the release code of an agent whose phone keeps refusing offered calls
 
 
+def _phone_fail_key(eng: AcdEngine, agent: str) -> str:
+    return f"{eng.prefix}phonefail:{agent}"
+
+
 def _phone_failures(eng: AcdEngine, agent: str, failure: int) -> int:
     """Consecutive failed offers of the agent's phone (reset by an answered call, forgotten after an hour)."""
-    key = f"{eng.prefix}phonefail:{agent}"
+    key = _phone_fail_key(eng, agent)
     if not failure:
         return 0
     pipe = eng.client.pipeline()
@@ -136,7 +140,7 @@ def call_no_answer(*, call_id: str, agent: str, agent_state_after: str | None = 
         _event(AcdEventKind.NO_ANSWER, call_id, service, agent, data=data)
         if give_up:
             eng.release(agent, PHONE_FAILED)
-            eng.client.delete(f"{eng.prefix}phonefail:{agent}")
+            eng.client.delete(_phone_fail_key(eng, agent))
             reason = f"the phone refused {failures} offered calls in a row (last: SIP {failure})"
             _event(
                 AcdEventKind.AGENT_STATE,

@@ -12,8 +12,11 @@ from calls.screen_pop import screen_pop
 from calls.selectors import exported_field_names
 
 
-def offer_pop(*, call_id: str, agent: str, service: str, profile: Mapping[str, str]) -> dict[str, object]:
-    """Build, keep and send the pop (blocking: the database, Redis, the channel layer)."""
+def offer_pop(
+    *, call_id: str, agent: str, service: str, profile: Mapping[str, str], exported: list[str] | None = None
+) -> dict[str, object]:
+    """Build, keep and send the pop (blocking: the database, Redis, the channel layer). `exported`: the
+    exported field names when the caller has read them already (the agent leg has, for its headers)."""
     eng = notifier.engine()
     entered = eng.client.hget(eng.keys.call(call_id), "entered_at")
     now_ms = int(time.time() * 1000)
@@ -23,7 +26,7 @@ def offer_pop(*, call_id: str, agent: str, service: str, profile: Mapping[str, s
         agent=agent,
         service=service,
         profile=profile,
-        exported=exported_field_names(),
+        exported=exported_field_names() if exported is None else exported,
         url_template=template,
         waited_s=(now_ms - int(entered)) / 1000 if entered else None,
         offered_ms=now_ms,

@@ -8,6 +8,8 @@ from typing import Any
 
 import dj_database_url
 
+from core.envvars import int_setting
+
 
 def env_str(name: str, default: str) -> str:
     return os.environ.get(name, default)
@@ -22,16 +24,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     """A whole number from the environment; a clear error names the variable when it is not one."""
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{name}={raw!r} is not a whole number; set it to an integer or unset it.") from None
-    if value < minimum:
-        raise ValueError(f"{name}={value} is below {minimum}; set it to {minimum} or more.")
-    return value
+    return int_setting(os.environ, name, default, minimum=minimum)
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -55,13 +55,6 @@ class UserForm(DirectorModelForm):
         self.fields["agent"].queryset = Agent.objects.filter(free).order_by("number")
         self.fields["agent"].label_from_instance = lambda a: f"{a.number} {a.name}"
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("role") != Role.AGENT.value:
-            if data.get("agent") is not None:
-                self.add_error("agent", "Only a user with the agent role acts as an agent.")
-        return data
-
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data["role"] = Role(data["role"])

@@ -68,15 +68,18 @@ async def ring_agent(
         log.warning("call %s: agent %s has no extension", call_id, agent)
         await _report(owner.no_answer, call_id, agent)
         return "failed"
+    exported: list[str] | None = None
     try:
-        headers = agent_headers(profile, await run_orm(fields))
+        exported = await run_orm(fields)
+        headers = agent_headers(profile, exported)
     except Exception:
         log.exception("call %s: exported fields not read", call_id)
         headers = {}
     identity = caller_identity(profile, uri)
     headers["P-Asserted-Identity"] = identity
     try:  # the desktop's screen pop, as the phone starts ringing; never holds the call up
-        await run_orm(offer_pop, call_id=call_id, agent=agent, service=message.get("service", ""), profile=profile)
+        service = message.get("service", "")
+        await run_orm(offer_pop, call_id=call_id, agent=agent, service=service, profile=profile, exported=exported)
     except Exception:
         log.exception("call %s: screen pop for agent %s not sent", call_id, agent)
     leg = Leg(loop)
