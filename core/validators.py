@@ -33,6 +33,20 @@ def validate_sip_uri(value: str) -> None:
         )
 
 
+def is_registered_user(value: str) -> bool:
+    """An agent extension that names a phone registered at our front (digits, e.g. 1001), not a static URI."""
+    return is_extension(value)
+
+
+def validate_agent_extension(value: str) -> None:
+    if not (is_registered_user(value) or is_sip_uri(value)):
+        raise ValidationError(
+            f"'{value}' is not an agent extension: use the digits of a phone that registers here, e.g. 1001, "
+            "or a SIP URI sip:user@host[:port], e.g. sip:1001@pbx.example.com.",
+            code="agent_extension",
+        )
+
+
 def validate_dial_number(value: str) -> None:
     if not _DIAL_NUMBER.match(value):
         raise ValidationError(

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
-from core.validators import validate_sip_uri
+from core.validators import validate_agent_extension
 
 
 class Skill(models.Model):
@@ -42,9 +42,16 @@ class Agent(models.Model):
     name = models.CharField(max_length=100)
     extension = models.CharField(
         max_length=200,
-        validators=[validate_sip_uri],
-        help_text="SIP URI the ACD calls to reach the agent, e.g. sip:1001@pbx.example.com.",
+        validators=[validate_agent_extension],
+        help_text=(
+            "Digits of a phone that registers here (e.g. 1001: a desk phone or the browser phone, with the "
+            "agent's SIP password), or a static SIP URI the ACD calls, e.g. sip:1001@pbx.example.com."
+        ),
     )
+    # Fernet ciphertext (core.crypto) of the digest password a registering phone uses; blank = none yet.
+    # Never returned by the API or the admin: the Director shows it once, right after generating it.
+    sip_password = models.TextField("SIP password (encrypted)", blank=True, default="", editable=False)
+    sip_password_set_at = models.DateTimeField("SIP password generated", null=True, blank=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
