@@ -53,8 +53,22 @@ def test_malformed_extension_is_a_field_error_and_nothing_is_saved():
     with pytest.raises(ValidationError) as caught:
         service_for(Agent).create(data={"number": "1001", "name": "Alice", "extension": "1001@"})
     assert list(caught.value.message_dict) == ["extension"]
-    assert "not a valid SIP URI" in caught.value.message_dict["extension"][0]
+    assert "not an agent extension" in caught.value.message_dict["extension"][0]
     assert not Agent.objects.exists()
+
+
+@pytest.mark.parametrize("extension", ["1001", "sip:1001@pbx.example.com", "sip:agent@10.0.0.5:5070"])
+def test_an_extension_is_a_registered_user_or_a_static_sip_uri(extension):
+    """Digits name a phone that registers at our front; a SIP URI is dialled as it stands."""
+    agent = service_for(Agent).create(data={"number": "1001", "name": "Alice", "extension": extension})
+    assert Agent.objects.get(pk=agent.pk).extension == extension
+
+
+@pytest.mark.parametrize("extension", ["10a1", "sip:", "1001@host", ""])
+def test_an_extension_that_is_neither_is_refused(extension):
+    with pytest.raises(ValidationError) as caught:
+        service_for(Agent).create(data={"number": "1001", "name": "Alice", "extension": extension})
+    assert "extension" in caught.value.message_dict
 
 
 @pytest.mark.parametrize(
