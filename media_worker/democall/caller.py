@@ -48,6 +48,7 @@ class CallRequest:
     digits: str = ""
     caller: str = "+15551234567"
     record: Path | None = None
+    play: Path | None = None  # a 16-bit mono WAV the caller "says", looped, instead of a quiet microphone
     timeout: float = 60.0
     dtmf_method: str = "rfc4733"  # or "info"
     digit_delay: float = 1.0  # after the audio is up, before the first digit
@@ -161,7 +162,10 @@ def _run_call(endpoint, request: CallRequest, digits: str, target: str, result: 
                     say("200 OK: answered")
             elif isinstance(event, events.MediaReady):
                 say("audio connected")
-                endpoint.send_silence(call_id)  # a phone's quiet microphone: RFC 4733 digits need a live stream
+                if request.play is not None and endpoint.play(call_id, str(request.play), loop=True):
+                    say(f"playing {request.play} into the call")
+                else:  # a phone's quiet microphone: RFC 4733 digits need a live stream
+                    endpoint.send_silence(call_id)
                 if request.record is not None and result.recording is None:
                     if endpoint.record(call_id, str(request.record)):
                         result.recording = request.record

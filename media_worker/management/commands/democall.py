@@ -2,6 +2,7 @@
 
 manage.py democall 5100 --digits 1001#                    # the guide's example (a): queued to Stocks
 manage.py democall 5400 --record out.wav --timeout 30    # keep what the caller heard
+manage.py democall 5300 --play hello.wav --timeout 20     # the caller speaks a WAV file (looped) to the agent
 manage.py democall 5999                                   # no IRN: prints the 404 outcome
 
 The call itself is `media_worker.democall.caller.place_call` (a pjsua2 endpoint of its own on a free local port);
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             "--front", default=None, help="sip:HOST:PORT[;transport=tcp] (default: the front make run starts)"
         )
         parser.add_argument("--record", default=None, help="write what the caller hears to this WAV file")
+        parser.add_argument("--play", default=None, help="a 16-bit mono WAV the caller plays into the call, looped")
         parser.add_argument("--timeout", type=float, default=60.0, help="hang up after this many seconds (60)")
         parser.add_argument("--dtmf", choices=["rfc4733", "info"], default="rfc4733", help="how digits are sent")
         parser.add_argument("--digit-gap", type=float, default=0.3, help="seconds between two digits (0.3)")
@@ -40,6 +42,9 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         record = Path(options["record"]).resolve() if options["record"] else None
+        play = Path(options["play"]).resolve() if options["play"] else None
+        if play is not None and not play.is_file():
+            raise CommandError(f"--play: {play} is not a file")
         if record is not None and not record.parent.is_dir():
             raise CommandError(f"--record: the folder {record.parent} does not exist")
         request = caller.CallRequest(
@@ -48,6 +53,7 @@ class Command(BaseCommand):
             digits=digits,
             caller=options["caller"],
             record=record,
+            play=play,
             timeout=options["timeout"],
             dtmf_method=options["dtmf"],
             digit_gap=options["digit_gap"],

@@ -7,17 +7,14 @@ can be told apart by its zero crossings; the spoken position is neither tone."""
 
 from __future__ import annotations
 
-import array
-import math
 import subprocess
 import sys
-import wave
-from pathlib import Path
 
 import pytest
 
 from tests.integration.media import setup_commands
 from tests.integration.media import sipfront_helpers as f
+from tests.integration.media.audio_check import tone, windows
 from tests.integration.media.pool import END_TO_END, ROOT, installation_env, manage, media_pool
 from tests.integration.run import call, command
 
@@ -27,31 +24,6 @@ pytest.importorskip("pjsua2")
 REDIS_DB = 10  # with a key prefix of this run's own: never flushed
 INTERVAL_S = 3  # the model's minimum is 10 s; set straight in the database to keep the test short
 OVERFLOW_AFTER = 2  # Customer Care's maximum queue time (s): then its overflow script runs
-
-
-def _tone(path: Path, hz: int, seconds: float) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        ["sox", "-n", "-r", "8000", "-c", "1", "-b", "16", str(path), "synth", str(seconds), "sine", str(hz)]
-        + ["vol", "0.5"],
-        check=True,
-        timeout=30,
-    )
-
-
-def _windows(path: Path, window_s: float = 0.1) -> list[tuple[float, float]]:
-    """(RMS, frequency estimated from zero crossings) of each window of a 16-bit mono WAV."""
-    with wave.open(str(path)) as wav:
-        rate = wav.getframerate()
-        samples = array.array("h", wav.readframes(wav.getnframes()))
-    size = int(rate * window_s)
-    out = []
-    for start in range(0, len(samples) - size + 1, size):
-        chunk = samples[start : start + size]
-        rms = math.sqrt(sum(x * x for x in chunk) / size)
-        crossings = sum(1 for a, b in zip(chunk, chunk[1:], strict=False) if (a < 0) != (b < 0))
-        out.append((rms, crossings / 2 / window_s))
-    return out
 
 
 def _kind(rms: float, hz: float) -> str:
@@ -76,11 +48,11 @@ def stack(tmp_path_factory):
     manage(env, "migrate", "--no-input")
     manage(env, "load_demo")
     manage(env, "ensure_default_moh")
-    _tone(var / "media" / "announcements" / "welcome.wav", 1000, 1.0)
-    _tone(var / "media" / "moh" / "services" / "stocks.wav", 300, 4.0)
-    _tone(var / "prompts" / "0" / "enter_customer_id.wav", 440, 0.3)
-    _tone(var / "prompts" / "0" / "ivr_tone.wav", 600, 1.0)
-    _tone(var / "prompts" / "0" / "overflow_tone.wav", 800, 1.0)
+    tone(var / "media" / "announcements" / "welcome.wav", 1000, 1.0)
+    tone(var / "media" / "moh" / "services" / "stocks.wav", 300, 4.0)
+    tone(var / "prompts" / "0" / "enter_customer_id.wav", 440, 0.3)
+    tone(var / "prompts" / "0" / "ivr_tone.wav", 600, 1.0)
+    tone(var / "prompts" / "0" / "overflow_tone.wav", 800, 1.0)
     services = call(
         env, setup_commands.queue_treatment_installation, interval=INTERVAL_S, overflow_after=OVERFLOW_AFTER
     )
@@ -142,7 +114,7 @@ def _call(stack, digits: str, timeout_s: float, *, supervise: bool) -> tuple[str
             supervisor.wait(10)
     assert result.returncode == 0, result.stdout + result.stderr
     letters = {"silence": ".", "welcome": "W", "ivr": "i", "overflow": "v", "music": "m", "other": "o"}
-    text = "".join(letters[_kind(rms, hz)] for rms, hz in _windows(recording))
+    text = "".join(letters[_kind(rms, hz)] for rms, hz in windows(recording))
     print("what the caller heard, per 100 ms:", text)
     return result.stdout, text
 
