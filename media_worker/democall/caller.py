@@ -24,7 +24,6 @@ from typing import Any
 from media_worker.democall.front_target import Front, local_ip, probe_front
 from media_worker.pjsua import events
 
-DTMF_DIGITS = frozenset("0123456789*#ABCD")
 POLL_MS = 20
 HEARTBEAT_S = 5.0  # a line at least this often while nothing else happens, so a long wait shows progress
 STATS_EVERY_S = 0.5  # RTP counters are read while the call lasts: once it has ended its stream is gone
@@ -77,7 +76,7 @@ class CallResult:
 def check_digits(digits: str) -> str:
     """The digits upper-cased; ValueError naming the first one DTMF cannot carry."""
     for digit in digits:
-        if digit.upper() not in DTMF_DIGITS:
+        if digit.upper() not in events.DTMF_KEYS:
             raise ValueError(f"{digit!r} is not a DTMF digit (0-9, *, #, A-D)")
     return digits.upper()
 

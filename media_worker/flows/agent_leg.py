@@ -10,6 +10,7 @@ has a value as a header `X-STCC-<Field>` (spaces become hyphens). Then:
   `owner.answered`; from then on either leg ending hangs up the other. The caller's leg ending closes the
   call through `finish_call` → `owner.hangup` (a connected call: the engine puts the agent in wrap-up and
   the record closes completed with the agent's fields);
+- while bridged, DTMF keys the agent's phone sends (RFC 4733 or SIP INFO) are sent on to the caller by RFC 4733;
 - busy (486/600), any other failure, or no answer within the message's `ring_ms` (the leg is cancelled)
   → `owner.no_answer`: the call goes back to its place, the caller stays on music on hold;
 - the caller hanging up while the agent rings: the leg is cancelled; `finish_call` frees the agent;
@@ -31,6 +32,7 @@ from core.orm import run_orm
 from media_worker.flows.media_call import MediaCall
 from media_worker.flows.stcc_headers import agent_headers, caller_identity, exported_fields
 from media_worker.flows.transfer import start_refer_transfer
+from media_worker.pjsua import events
 from media_worker.pjsua.legs import Leg, wait_quietly
 
 log = logging.getLogger("media_worker.flows.agent_leg")
@@ -130,6 +132,8 @@ async def ring_agent(
     # the bridged agent leg: a transfer (media_worker.flows.transfer) hangs it up and takes the caller on; named
     # before the ACD hears "answered", since from then on the REST API accepts a transfer of the call
     mc.agent_leg = leg.call_id
+    # keys the agent presses reach the caller, as on a PBX's bridged call (an outside IVR, a conference code)
+    leg.on_dtmf = lambda digit: _pass_dtmf(call, call_id, digit)
     if not control.ended and not leg.ended.done():
         await _report(owner.answered, call_id, agent)
     await asyncio.wait({leg.ended, caller_ended, leg.refer}, return_when=asyncio.FIRST_COMPLETED)
@@ -156,3 +160,8 @@ async def _report(action: Callable[..., None], call_id: str, agent: str, **extra
         await run_orm(action, call_id, agent, **extra)
     except Exception:
         log.exception("call %s: %s for agent %s not reported", call_id, getattr(action, "__name__", action), agent)
+
+
+def _pass_dtmf(call, call_id: str, digit: str) -> None:
+    if digit.upper() in events.DTMF_KEYS and call.endpoint.send_dtmf(call.call_id, digit.upper()):
+        log.info("call %s: the agent's DTMF %s passed to the caller", call_id, digit.upper())

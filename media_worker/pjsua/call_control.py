@@ -38,8 +38,6 @@ MAX_TYPE_AHEAD = 64
 #: offered without SDP) before it counts as played: a call whose audio never comes up must not hold its script
 NO_AUDIO_GRACE_S = 5.0
 PLAY_MARGIN_S = 5.0  # how much longer than its length a prompt may take to report its end
-#: the sixteen DTMF keys (RFC 4733 events 0-15); anything else a SIP INFO claims is dropped
-DTMF_SYMBOLS = frozenset("0123456789*#ABCD")
 
 _moh_path: Path | None = None
 
@@ -85,7 +83,7 @@ class PjCallControl:
             resolve(self._play)
         elif isinstance(event, events.Dtmf):
             digit = event.digit.upper()
-            if digit not in DTMF_SYMBOLS:
+            if digit not in events.DTMF_KEYS:
                 # pjsua2 passes a SIP INFO's `Signal=` on as it is (`Z`, `12`, ...): not a key anybody pressed
                 log.info("call %s: DTMF %r ignored (not a DTMF key)", self.call.call_id, event.digit[:16])
                 return

@@ -50,6 +50,10 @@ class MediaReady:
     call_id: int
 
 
+#: the sixteen DTMF keys (RFC 4733 events 0-15); anything else a SIP INFO claims is not a key anybody pressed
+DTMF_KEYS = frozenset("0123456789*#ABCD")
+
+
 @dataclass(frozen=True)
 class Dtmf:
     """One DTMF digit, by RFC 4733 or SIP INFO."""

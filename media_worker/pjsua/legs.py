@@ -7,6 +7,7 @@ the leg's events; the flows (agent legs, transfers, callbacks) await its futures
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from media_worker.pjsua import events
@@ -22,6 +23,7 @@ class Leg:
         self.ended = loop.create_future()
         self.refer = loop.create_future()  # the far end asked to transfer the call (REFER): the target URI
         self.call_id = 0
+        self.on_dtmf: Callable[[str], None] | None = None  # a key the far end pressed, once the flow wants them
 
     def __call__(self, event: events.Event) -> None:
         if isinstance(event, events.CallState):
@@ -35,6 +37,8 @@ class Leg:
             resolve(self.ended, event)
         elif isinstance(event, events.TransferRequest):
             resolve(self.refer, event.target)
+        elif isinstance(event, events.Dtmf) and self.on_dtmf is not None:
+            self.on_dtmf(event.digit)
 
     @property
     def status(self) -> int | None:
