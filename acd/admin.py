@@ -4,9 +4,21 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 
-from acd.models import Agent, AgentSkill, Group, ReleaseCode, Service, ServiceGroup, Skill, WrapUpCode
+from acd.models import (
+    Agent,
+    AgentSkill,
+    CtiDelivery,
+    CtiWebhook,
+    Group,
+    ReleaseCode,
+    Service,
+    ServiceGroup,
+    Skill,
+    WrapUpCode,
+)
 from core.admin import ServiceModelAdmin, inline_rows
 
 
@@ -113,3 +125,29 @@ class AgentCodeAdmin(ServiceModelAdmin):
     list_display = ["code", "name", "productive", "active"]
     list_filter = ["productive", "active"]
     search_fields = ["code", "name"]
+
+
+class CtiDeliveryInline(admin.TabularInline):
+    model = CtiDelivery
+    fields = ["at", "kind", "event_id", "call_id", "attempt", "status", "result", "error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    max_num = 0
+    ordering = ["-at", "-id"]
+
+
+@admin.register(CtiWebhook)
+class CtiWebhookAdmin(ServiceModelAdmin):
+    """Created in the Director or the API, which show the new secret once; here it is never shown."""
+
+    list_display = ["name", "url", "active", "last_delivery_at", "last_status", "last_error"]
+    list_filter = ["active"]
+    search_fields = ["name", "url"]
+    fields = ["name", "url", "events", "active", "created_at", "last_delivery_at", "last_status", "last_error"]
+    readonly_fields = ["created_at", "last_delivery_at", "last_status", "last_error"]
+    inlines = [CtiDeliveryInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False  # a secret nobody saw would sign every delivery: create where it is shown

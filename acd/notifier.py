@@ -256,6 +256,29 @@ def tell_sockets(group: str, kind: str, reason: str) -> None:
     transaction.on_commit(_send)
 
 
+CTI = "cti"
+
+
+def cti_group(service: str = "") -> str:
+    """The CTI stream (acd.cti): "cti" every call's events, "cti.svc.<service>" one service's."""
+    return f"{CTI}.svc.{service}" if service else CTI
+
+
+def send_cti(payload: dict[str, Any]) -> None:
+    """Send a CTI event to the whole stream and to its service's ({"type": "cti.event"}); blocking, so the
+    CTI dispatcher thread calls it, never a call's own path (acd.cti.publish)."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    groups = [cti_group()] + ([cti_group(str(payload["service"]))] if payload.get("service") else [])
+
+    async def _send_all() -> None:
+        for group in groups:
+            await layer.group_send(channel_group(group), {"type": "cti.event", "event": payload})
+
+    run_send(_send_all())
+
+
 async def subscribe(group: str, channel_name: str) -> None:
     layer = get_channel_layer()
     await layer.group_add(channel_group(group), channel_name)

@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from acd.api import agent_views
+from acd.api import agent_views, cti_views
 from acd.api import views as acd_views
 from calls.api import views as calls_views
 from core.api.auth import TokenObtainView
@@ -28,6 +28,7 @@ router.register("skills", acd_views.SkillViewSet, basename="skill")
 router.register("release-codes", acd_views.ReleaseCodeViewSet, basename="release-code")
 router.register("wrap-up-codes", acd_views.WrapUpCodeViewSet, basename="wrap-up-code")
 router.register("scripts", scripts_views.ScriptViewSet, basename="script")
+router.register("cti-webhooks", cti_views.CtiWebhookViewSet, basename="cti-webhook")
 
 api_urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token-obtain"),

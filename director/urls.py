@@ -2,7 +2,7 @@ from django.urls import path
 
 from director.crud.urls import crud_urlpatterns
 from director.pages import PAGES
-from director.views import audio, auth, home, live, scripts, sql, system, users
+from director.views import audio, auth, cti_webhooks, home, live, scripts, sql, system, users
 
 app_name = "director"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("services/<int:pk>/audio/<str:field>.wav", audio.service_audio, name="service_audio"),
     path("users/<int:pk>/password/", users.set_password, name="users_password"),
     path("live/", live.live_queues, name="live_queues"),
+    path("cti-webhooks/<int:pk>/rotate-secret/", cti_webhooks.rotate, name="cti_webhook_rotate"),
+    path("cti-webhooks/<int:pk>/deliveries/", cti_webhooks.deliveries, name="cti_webhook_deliveries"),
     path("query-tester/", sql.query_tester, name="query_tester"),
     path("database-connections/<int:pk>/test/", sql.test_connection, name="database_connection_test"),
     *scripts.urlpatterns,

@@ -23,13 +23,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from acd.cti import publish as cti
 from acd.services.call_owner import CallOwner, LiveAcdPort
 from calls.models import CallProfileField
 from calls.profile import language_of
 from calls.services import call_records
 from core.orm import run_orm
 from routing.inbound import Decision, irn_decision
-from routing.transfers import without_agent
+from routing.transfers import TransferStep, without_agent
 from scripts_app.engine.context import CallContext
 from scripts_app.engine.graph import Graph
 from scripts_app.engine.interpreter import run_script
@@ -75,6 +76,11 @@ class Contact:
     def add_step(self, step: Any) -> None:
         """A transfer's entry on the record's trace (after the steps of a script still running)."""
         (self.trace if self.first_done else self.pending).append(step)
+        if isinstance(step, TransferStep):  # every transfer passes here: the API's, a phone's, a script's, an IRN's
+            target = step.target.text or step.target.destination
+            cti.call_transferred(
+                call_id=self.call_id, profile=self.profile, target=target, by=step.by, agent=step.from_agent
+            )
 
 
 async def start(contact: Contact) -> Contact:

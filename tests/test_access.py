@@ -209,6 +209,7 @@ WS_ACCESS: dict[str, tuple[str, set[str]]] = {
     "ws/acd/wallboard/": ("/ws/acd/wallboard/", {"administrator", "supervisor"}),
     "ws/acd/services/<str:service>/": ("/ws/acd/services/Sales/", {"administrator", "supervisor"}),
     "ws/acd/agents/<str:number>/": ("/ws/acd/agents/1001/", {"administrator", "supervisor", "agent"}),
+    "ws/cti/": ("/ws/cti/?service=Sales", {"administrator", "supervisor"}),
 }
 
 

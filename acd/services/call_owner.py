@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from acd import notifier
+from acd.cti import publish as cti
 from acd.engine import AcdEngine, AcdError
 from acd.live.announcements import AnnouncementSettings
 from acd.live.profile import callback_destinations, last_callback_time, message_fields, queued_fields
@@ -143,6 +144,8 @@ class CallOwner:
         """The agent answered: the call is connected."""
         acd_calls.call_answered(call_id=call_id, agent=agent)
         self.refresh(call_id)
+        service = self.records.get(call_id, {}).get("service", "")
+        cti.call_answered(call_id=call_id, agent=agent, profile=self.profiles.get(call_id, {}), service=service)
 
     def no_answer(self, call_id: str, agent: str, *, failure: int = 0) -> None:
         """The agent did not answer (or was busy, or the phone failed with SIP status `failure`): back to

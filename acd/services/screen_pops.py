@@ -7,6 +7,7 @@ import time
 from collections.abc import Mapping
 
 from acd import notifier
+from acd.cti import publish as cti
 from acd.models import Service
 from calls.screen_pop import screen_pop
 from calls.selectors import exported_field_names
@@ -31,5 +32,6 @@ def offer_pop(
         waited_s=(now_ms - int(entered)) / 1000 if entered else None,
         offered_ms=now_ms,
     )
+    cti.call_offered(call_id=call_id, agent=agent, service=service, profile=profile)  # never raises
     notifier.send_pop(eng, pop)
     return pop

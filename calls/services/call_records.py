@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from calls.models import CallOutcome, CallRecord
+from calls.services.call_events import CallEnded, tell_ended
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ def call_finished(
     if trace is not None:
         record.trace = list(trace)
     record.save()
+    tell_ended(CallEnded(call_id, outcome, final, service=record.service, agent=record.agent, reason=record.reason))
     return record
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db import models
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from core.services import ConfigService, service_for
@@ -43,6 +44,8 @@ class CrudPage:
     deletable: bool = True
     # Further pages of one row, shown on its form: (label, URL name taking the row's pk)
     object_links: tuple[tuple[str, str], ...] = ()
+    # The response to a successful create instead of the redirect to the list (a secret shown once)
+    after_create: Callable[[HttpRequest, Any], HttpResponse] | None = None
 
     @property
     def service(self) -> ConfigService[Any]:

@@ -75,6 +75,8 @@ class _CrudFormMixin(CrudMixin):
         except ValidationError as exc:
             attach_error(form, exc)
             return self.form_invalid(form)  # type: ignore[attr-defined]
+        if creating and self.page.after_create is not None:
+            return self.page.after_create(self.request, self.object)  # type: ignore[attr-defined]
         verb = "created" if creating else "saved"
         messages.success(self.request, f"{self.page.singular} '{self.object}' {verb}.")  # type: ignore[attr-defined]
         return HttpResponseRedirect(self.page.url("list"))

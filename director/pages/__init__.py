@@ -3,6 +3,7 @@
 from director.crud.config import CrudPage
 from director.pages.agents import AGENTS, GROUPS, RELEASE_CODES, SKILLS, WRAP_UP_CODES
 from director.pages.call_profiles import CALL_PROFILES
+from director.pages.cti_webhooks import CTI_WEBHOOKS
 from director.pages.database_connections import DATABASE_CONNECTIONS
 from director.pages.routing import DNIS_PAGE, IRNS, SERVICES
 from director.pages.users import USERS
@@ -19,4 +20,5 @@ PAGES: tuple[CrudPage, ...] = (
     RELEASE_CODES,
     WRAP_UP_CODES,
     USERS,
+    CTI_WEBHOOKS,
 )

@@ -18,7 +18,7 @@ GUIDE_TREE = [
         "Routing",
         ["IRNs", "DNIS", "Services", "Groups", "Agents", "Skills", "Release Codes", "Wrap-up Codes", "Scripts"],
     ),
-    ("System", ["Users", "Misc"]),
+    ("System", ["Users", "CTI Webhooks", "Misc"]),
     ("Monitoring", ["Live Queues"]),
 ]
 
@@ -38,7 +38,7 @@ def test_leaves_link_to_their_list_pages(admin_user):
     """Each leaf links to its page: e.g. Database Connections to the database connection list."""
     tree = build_tree("/ccd/", admin_user)
     database_connections = tree[0].children[0].children[0]
-    misc = tree[2].children[1]
+    misc = tree[2].children[2]
     assert database_connections.url == reverse("director:database_connections_list")
     assert misc.url == reverse("director:system_misc")
 
@@ -71,7 +71,7 @@ def test_rendered_tree_opens_the_current_branch(staff_client):
         "Routing Preferences", "Call Profiles",
         "Routing", "IRNs", "DNIS", "Services", "Groups", "Agents", "Skills", "Release Codes", "Wrap-up Codes",
         "Scripts",
-        "System", "Users", "Misc",
+        "System", "Users", "CTI Webhooks", "Misc",
         "Monitoring", "Live Queues",
     ]  # fmt: skip
     assert "<details open>\n    <summary>Routing Preferences</summary>" in html
