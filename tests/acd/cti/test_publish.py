@@ -118,3 +118,13 @@ def test_a_rejected_call_is_ended_once_after_its_transaction(recorder, django_ca
         assert recorder.dispatcher.flush() and recorder.sent == []
     assert len(callbacks) == 1 and recorder.dispatcher.flush()
     assert [(p["kind"], p["outcome"]) for p in recorder.sent] == [("ended", "rejected")]
+
+
+def test_the_worker_knows_the_delivery_task():
+    """Celery's autodiscovery imports only `<app>.tasks`: the delivery task is registered when the ACD's app is
+    ready (acd.services → acd.cti.publish → acd.cti.tasks), so a worker can run what the dispatcher queues."""
+    from ccweb.celery import app
+
+    app.loader.import_default_modules()
+    assert "acd.cti.deliver_webhook" in app.tasks
+    assert app.tasks["acd.cti.deliver_webhook"].max_retries == 5
