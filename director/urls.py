@@ -2,7 +2,7 @@ from django.urls import path
 
 from director.crud.urls import crud_urlpatterns
 from director.pages import PAGES
-from director.views import audio, auth, cti_webhooks, home, live, scripts, sql, system, users
+from director.views import agent_phones, audio, auth, cti_webhooks, home, live, scripts, sql, system, users
 
 app_name = "director"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("system/misc/music-on-hold.wav", audio.default_music_on_hold, name="system_moh"),
     path("services/<int:pk>/audio/<str:field>.wav", audio.service_audio, name="service_audio"),
     path("users/<int:pk>/password/", users.set_password, name="users_password"),
+    path("agents/<int:pk>/sip-password/", agent_phones.sip_password, name="agents_sip_password"),
     path("live/", live.live_queues, name="live_queues"),
     path("cti-webhooks/<int:pk>/rotate-secret/", cti_webhooks.rotate, name="cti_webhook_rotate"),
     path("cti-webhooks/<int:pk>/deliveries/", cti_webhooks.deliveries, name="cti_webhook_deliveries"),

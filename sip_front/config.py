@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.envvars import int_setting
+from sip_front import phones
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "kamailio.cfg"
 DEFAULT_SIP_PORT = 5060
 DEFAULT_MEDIA_BASE_PORT = 5081
 LOCAL_CHILD_HOST = "127.0.0.1"
 DISPATCHER_SET = 1
+DEFAULT_WS_PORT = 5066
+DEFAULT_RTPENGINE_NG = "127.0.0.1:2223"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,18 @@ class SipFront:
     # cannot take a message says nothing, and a silent child is marked inactive by the dispatcher
     max_message_bytes: int = 16384
     debug: int = 2
+    # agent phones (docs/sip-front.md, "Agent phones"): the digest realm, where the HA1 hash is
+    realm: str = "ccweb"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    ha1_key: str = "ccweb:acd:sip:ha1"
+    # a source address with this many refused REGISTERs is refused outright until it stays quiet this long
+    auth_max_failures: int = 10
+    auth_ban_s: int = 300
+    # browser phones: the WebSocket port (None: no WebSocket, no rtpengine), the auth_ephemeral secret
+    # shared with the web process, and rtpengine's ng control address
+    ws_port: int | None = None
+    web_secret: str = ""
+    rtpengine_ng: str = DEFAULT_RTPENGINE_NG
     extra_defines: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -118,6 +133,7 @@ def front_from_env(environ: Mapping[str, str], *, var_dir: Path, cpu_count: int 
     advertise = environ.get("CCWEB_SIP_ADVERTISE", "").strip() or None
     if advertise and listen is None:
         raise ValueError("CCWEB_SIP_ADVERTISE needs CCWEB_SIP_LISTEN: name the local address it stands for.")
+    ws_port = int_setting(environ, "CCWEB_SIP_WS_PORT", DEFAULT_WS_PORT)
     return SipFront(
         children=tuple(children),
         runtime_dir=Path(environ.get("CCWEB_SIP_RUNTIME_DIR", "").strip() or var_dir),
@@ -128,6 +144,11 @@ def front_from_env(environ: Mapping[str, str], *, var_dir: Path, cpu_count: int 
         ping_interval_s=int_setting(environ, "CCWEB_SIP_PING_INTERVAL", 5, minimum=1),
         failover_timeout_ms=int_setting(environ, "CCWEB_SIP_FAILOVER_MS", 2000, minimum=100),
         max_message_bytes=int_setting(environ, "CCWEB_SIP_MAX_MESSAGE", 16384, minimum=1500),
+        redis_url=environ.get("REDIS_URL", "").strip() or "redis://127.0.0.1:6379/0",
+        auth_max_failures=int_setting(environ, "CCWEB_SIP_AUTH_MAX_FAILURES", 10, minimum=1),
+        auth_ban_s=int_setting(environ, "CCWEB_SIP_AUTH_BAN_SECONDS", 300, minimum=1),
+        ws_port=_port("CCWEB_SIP_WS_PORT", ws_port) if ws_port else None,  # 0: no browser phones
+        rtpengine_ng=environ.get("CCWEB_RTPENGINE_NG", "").strip() or DEFAULT_RTPENGINE_NG,
     )
 
 
@@ -146,14 +167,44 @@ def _quoted(value: str) -> str:
 
 
 def _listen_lines(front: SipFront) -> list[str]:
-    if front.listen is None:
+    if front.listen is None and front.ws_port is None:
         return [f"port={front.port}"]
-    host = f"[{front.listen}]" if ":" in front.listen else front.listen
-    suffix = ""
-    if front.advertise:
-        advertised = front.advertise if ":" in front.advertise.strip("[]") else f"{front.advertise}:{front.port}"
-        suffix = f" advertise {advertised}"
-    return [f"listen=udp:{host}:{front.port}{suffix}", f"listen=tcp:{host}:{front.port}{suffix}"]
+    addresses = [front.listen] if front.listen is not None else phones.interface_addresses()
+    lines = []
+    for address in addresses:
+        host = f"[{address}]" if ":" in address else address
+        sip_suffix = ws_suffix = ""
+        if front.advertise:
+            public = front.advertise.rsplit(":", 1)[0] if ":" in front.advertise.strip("[]") else front.advertise
+            advertised = front.advertise if ":" in front.advertise.strip("[]") else f"{front.advertise}:{front.port}"
+            sip_suffix, ws_suffix = f" advertise {advertised}", f" advertise {public}:{front.ws_port}"
+        lines += [f"listen=udp:{host}:{front.port}{sip_suffix}", f"listen=tcp:{host}:{front.port}{sip_suffix}"]
+        if front.ws_port is not None:
+            # WebSocket clients connect to a plain TCP socket and upgrade in event_route[xhttp:request]
+            lines.append(f"listen=tcp:{host}:{front.ws_port}{ws_suffix}")
+    return lines
+
+
+def _phone_defines(front: SipFront) -> dict[str, str]:
+    defines = {
+        "CCWEB_SIP_REALM": _quoted(front.realm),
+        "CCWEB_REDIS_SERVER": _quoted(phones.redis_server(front.redis_url)),
+        "CCWEB_HA1_KEY": _quoted(front.ha1_key),
+        "CCWEB_AUTH_MAX_FAILURES": str(front.auth_max_failures),
+        "CCWEB_AUTHFAIL_TABLE": _quoted(f"authfail=>size=8;autoexpire={front.auth_ban_s};"),
+    }
+    if front.ws_port is not None:
+        if not front.web_secret:
+            raise ValueError("Browser phones need the shared secret (CCWEB_SIP_WEB_SECRET) to check their credentials.")
+        defines |= {
+            "CCWEB_WITH_WS": "1",
+            "CCWEB_WS_PORT": str(front.ws_port),
+            "CCWEB_WEB_SECRET": _quoted(front.web_secret),
+            "CCWEB_RTPENGINE_SOCK": _quoted(f"udp:{front.rtpengine_ng}"),
+            "CCWEB_RTP_TO_BROWSER": _quoted(phones.RTP_TO_BROWSER),
+            "CCWEB_RTP_FROM_BROWSER": _quoted(phones.RTP_FROM_BROWSER),
+        }
+    return defines
 
 
 def render_config(front: SipFront) -> str:
@@ -165,6 +216,8 @@ def render_config(front: SipFront) -> str:
         "CCWEB_FAILOVER_TIMER": str(front.failover_timeout_ms),
         "CCWEB_FR_TIMER": str(front.request_timeout_ms),
         "CCWEB_MAX_MESSAGE": str(front.max_message_bytes),
+        "CCWEB_DEBUG": str(front.debug),
+        **_phone_defines(front),
         **front.extra_defines,
     }
     head = [
@@ -186,6 +239,8 @@ def render_config(front: SipFront) -> str:
         "sip_warning=0",
         'server_header="Server: ccweb-sip-front"',
         'user_agent_header="User-Agent: ccweb-sip-front"',
+        # browsers send no Content-Length on the WebSocket's HTTP upgrade
+        *(["tcp_accept_no_cl=yes"] if front.ws_port is not None else []),
         *_listen_lines(front),
         "",
     ]
@@ -196,7 +251,11 @@ def write_files(front: SipFront) -> Path:
     """Write the configuration and the dispatcher list; return the configuration's path."""
     front.run_dir.mkdir(parents=True, exist_ok=True)
     front.dispatcher_list_path.write_text(render_dispatcher_list(front))
-    front.config_path.write_text(render_config(front))
+    # the configuration carries the browser phones' shared secret (and maybe the Redis password): owner only
+    fd = os.open(front.config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an older file keeps its mode through O_CREAT
+    with os.fdopen(fd, "w") as handle:
+        handle.write(render_config(front))
     return front.config_path
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from acd.models import Agent, AgentSkill, Group, Skill
 from acd.services.live_config import sync_live_config
+from acd.services.sip_credentials import sync_sip_credentials_quietly
 from core.services import ConfigService, register
 
 
@@ -27,7 +28,8 @@ class AgentService(ConfigService[Agent]):
 
     model = Agent
     extra_keys = ("groups", "skills")
-    after_commit = (sync_live_config,)
+    # a changed or deleted extension changes which HA1s Kamailio may accept
+    after_commit = (sync_live_config, sync_sip_credentials_quietly)
 
     def save_related(self, instance: Agent, data: dict[str, Any], *, creating: bool) -> None:
         if "groups" in data:

@@ -165,6 +165,24 @@ ACD_LIVE_GROUP_PREFIX = env_str("CCWEB_ACD_GROUP_PREFIX", "ccweb.acd.")
 # an agent whose phone refuses this many offered calls in a row is released (code phone-failed)
 CCWEB_AGENT_PHONE_FAILURES = env_int("CCWEB_AGENT_PHONE_FAILURES", 3, minimum=1)
 
+# Agent phones (docs/sip-front.md, "Agent phones"). The domain phones register in; the digest realm
+# (HA1 = md5(extension:realm:password), so changing it needs no new passwords: the stored ones are
+# re-hashed when the SIP front starts); the front's address the media children send phone legs to.
+_SIP_LISTEN = env_str("CCWEB_SIP_LISTEN", "").strip()
+_SIP_LISTEN = "" if _SIP_LISTEN in ("0.0.0.0", "::") else _SIP_LISTEN
+_SIP_ADVERTISED = env_str("CCWEB_SIP_ADVERTISE", "").strip()
+_SIP_ADVERTISED = _SIP_ADVERTISED.rsplit(":", 1)[0] if _SIP_ADVERTISED.count(":") == 1 else _SIP_ADVERTISED
+SIP_DOMAIN = env_str("CCWEB_SIP_DOMAIN", "").strip() or _SIP_ADVERTISED or _SIP_LISTEN or "localhost"
+SIP_REALM = env_str("CCWEB_SIP_REALM", "").strip() or SIP_DOMAIN
+SIP_FRONT_ADDRESS = env_str("CCWEB_SIP_FRONT", "").strip() or (
+    f"{_SIP_LISTEN or '127.0.0.1'}:{env_int('CCWEB_SIP_PORT', 5060, minimum=1)}"
+)
+# Browser phones: Kamailio's WebSocket, and the auth_ephemeral secret it shares with this process
+SIP_WS_PORT = env_int("CCWEB_SIP_WS_PORT", 5066)
+SIP_WS_URL = env_str("CCWEB_SIP_WS_URL", "").strip()  # e.g. wss://pbx.example.com/sip behind a TLS proxy
+SIP_WEB_SECRET = env_str("CCWEB_SIP_WEB_SECRET", "").strip() or generated_secret(VAR_DIR / "sip_web_secret")
+SIP_WEB_TTL = env_int("CCWEB_SIP_WEB_TTL", 12 * 3600, minimum=60)
+
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL)
 CELERY_TASK_DEFAULT_QUEUE = "default"

@@ -45,7 +45,7 @@ class AgentForm(DirectorModelForm):
     class Meta:
         model = Agent
         fields = ["number", "name", "extension", "user", "groups"]
-        labels = {"extension": "Extension (SIP URI)", "user": "Login user"}
+        labels = {"extension": "Extension (registered user or SIP URI)", "user": "Login user"}
         widgets = {"groups": forms.CheckboxSelectMultiple, "extension": forms.TextInput(attrs={"class": "wide"})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

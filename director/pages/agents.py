@@ -46,12 +46,15 @@ AGENTS = CrudPage(
     title="Agents",
     singular="Agent",
     nav_path=("Routing",),
-    intro="Agents log into groups; the ACD calls them at their extension.",
+    intro="Agents log into groups; the ACD calls them at their extension: a phone that registers here (1001) or a "
+    "static SIP URI.",
     list_queryset=lambda: Agent.objects.select_related("user").prefetch_related("groups", "agent_skills__skill"),
+    object_links=(("Generate SIP password", "director:agents_sip_password"),),
     columns=(
         Column("Agent number", lambda a: a.number, "strong mono"),
         Column("Name", lambda a: a.name),
         Column("Extension", lambda a: code(a.extension)),
+        Column("SIP password", lambda a: or_none("set" if a.sip_password else "")),
         Column("Login user", lambda a: or_none(a.user and a.user.get_username())),
         Column("Groups", lambda a: chips(a.groups.all())),
         Column("Skills", lambda a: level_chips((row.skill, row.level) for row in a.agent_skills.all())),

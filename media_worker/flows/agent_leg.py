@@ -1,8 +1,9 @@
 """Agent legs: the owning child rings the agent the ACD reserved, bridges, and reports (issue 6 item 5).
 
 When the ACD reserves an agent for a call this child holds (an owner message of type `reserved`), the
-child places an outbound call from its own endpoint straight to the agent's extension (a SIP URI; media
-and signalling go directly to the phone, not through the front), with every exported profile field that
+child places an outbound call from its own endpoint to the agent's extension (a static SIP URI: straight to
+that phone; a registered user like `1001`: through the SIP front, which knows where the phone registered,
+see `agent_phone`), with every exported profile field that
 has a value as a header `X-STCC-<Field>` (spaces become hyphens). Then:
 
 - 180/183 → `owner.ringing`;
@@ -29,6 +30,7 @@ from collections.abc import Callable, Mapping
 
 from acd.services.screen_pops import offer_pop
 from core.orm import run_orm
+from media_worker.flows.agent_phone import agent_dial_uri
 from media_worker.flows.media_call import MediaCall
 from media_worker.flows.stcc_headers import agent_headers, caller_identity, exported_fields
 from media_worker.flows.transfer import start_refer_transfer
@@ -59,7 +61,7 @@ async def ring_agent(
     if control is None or owner is None:
         return "failed"
     agent = message.get("agent", "")
-    uri = (message.get("extension") or "").strip()
+    uri = agent_dial_uri(message.get("extension") or "")  # a registered phone is reached through the front
     try:
         ring_s = max(1.0, int(message.get("ring_ms") or DEFAULT_RING_MS) / 1000)
     except ValueError:

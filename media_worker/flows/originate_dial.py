@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from media_worker.flows.agent_phone import agent_dial_uri
 from media_worker.flows.originate import (
     BUSY,
     Dialer,
@@ -124,7 +125,7 @@ class CallbackDial:
         except Exception:
             log.exception("callback %s: exported fields not read", request.call_id)
             headers = {}
-        leg = self._place(request.extension, headers)
+        leg = self._place(agent_dial_uri(request.extension), headers)  # a registered phone: through the front
         if leg is None:
             self._agent_reason = "agent not dialled"
             return None

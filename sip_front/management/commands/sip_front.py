@@ -7,13 +7,16 @@ manage.py sip_front --print    # print the configuration and the dispatcher list
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
 
+import redis
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from acd.services import sip_credentials
 from sip_front import config as sipfront
 
 
@@ -28,6 +31,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             front = sipfront.front_from_env(os.environ, var_dir=settings.VAR_DIR)
+            # the agent phones' settings are the web process's too (HA1s and ephemeral passwords are made there)
+            front = dataclasses.replace(
+                front,
+                realm=settings.SIP_REALM,
+                redis_url=settings.REDIS_URL,
+                ha1_key=sip_credentials.ha1_key(),
+                web_secret=settings.SIP_WEB_SECRET,
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if options["print"]:
@@ -46,8 +57,14 @@ class Command(BaseCommand):
                 raise CommandError(f"{path} is not a valid Kamailio configuration:\n{output}")
             self.stdout.write(self.style.SUCCESS(f"{path} is valid: {len(front.children)} media children"))
             return
+        try:  # a full resync: passwords changed while the front was down, or a new realm
+            count = sip_credentials.sync_sip_credentials()
+            self.stderr.write(f"sip front: {count} agent phone credentials published to Redis")
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            self.stderr.write(f"sip front: agent phone credentials not published ({exc}); phones cannot register yet")
         where = front.listen or "all interfaces"
-        self.stderr.write(f"sip front: {where} port {front.port} (UDP, TCP) -> {', '.join(front.children)}")
+        websocket = f", WebSocket {front.ws_port}" if front.ws_port else ""
+        self.stderr.write(f"sip front: {where} port {front.port} (UDP, TCP){websocket} -> {', '.join(front.children)}")
         sys.stderr.flush()
         command = sipfront.kamailio_command(front, binary=binary)
         os.execv(binary, command)  # Kamailio takes this process over: honcho's signals reach it directly

@@ -56,10 +56,17 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 
 @contextmanager
-def media_pool(env: dict[str, str], work: Path, children: int, *, ready_s: float = 40) -> Iterator[tuple[Any, Path]]:
+def media_pool(
+    env: dict[str, str],
+    work: Path,
+    children: int,
+    *,
+    ready_s: float = 40,
+    front_options: dict[str, Any] | None = None,
+) -> Iterator[tuple[Any, Path]]:
     """`manage.py media_worker` with `children` children on free ports, the Celery worker of queue `sql` (live
-    calls run their SQL there, as under `make run`), then the front in front of them; yields (front, the
-    pool's log) and stops them all."""
+    calls run their SQL there, as under `make run`), then the front in front of them (`front_options`: more
+    SipFront fields, see tests/integration/phones.py); yields (front, the pool's log) and stops them all."""
     base = h.free_port_block(children)
     log = work / "media_worker.log"
     with log.open("wb") as out, (work / "sql_worker.log").open("wb") as worker_out:
@@ -86,7 +93,7 @@ def media_pool(env: dict[str, str], work: Path, children: int, *, ready_s: float
         while log.read_text(errors="replace").count("ready {") < children:
             assert media.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
             time.sleep(0.1)
-        front = f.start_front(work, [f"sip:127.0.0.1:{base + i}" for i in range(children)])
+        front = f.start_front(work, [f"sip:127.0.0.1:{base + i}" for i in range(children)], **(front_options or {}))
         yield front, log
     finally:
         if front is not None:

@@ -126,10 +126,11 @@ class Front:
 
 
 def start_front(directory: Path, children: list[str], **options) -> Front:
+    """`options`: SipFront fields; `port` when the caller must know it in advance (phones' agent legs)."""
     config = sipfront.SipFront(
         children=tuple(children),
         runtime_dir=directory,
-        port=free_udp_port(),
+        port=options.pop("port", None) or free_udp_port(),
         listen=HOST,
         processes=2,
         ping_interval_s=options.pop("ping_interval_s", 1),

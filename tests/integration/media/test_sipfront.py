@@ -2,6 +2,7 @@
 
 The plain settings and rendering are tested in tests/sip_front/."""
 
+import dataclasses
 import os
 import socket
 import subprocess
@@ -24,9 +25,12 @@ needs_sip_tools = pytest.mark.skipif(
 
 @needs_sip_tools
 @pytest.mark.integration
-def test_generated_configuration_passes_kamailio_check(tmp_path):
+@pytest.mark.parametrize("ws_port", ["15066", "0"])
+def test_generated_configuration_passes_kamailio_check(tmp_path, ws_port):
+    """With browser phones (WebSocket, auth_ephemeral, rtpengine) and without (CCWEB_SIP_WS_PORT=0)."""
     env = {"CCWEB_MEDIA_PROCESSES": "3", "CCWEB_MEDIA_HOSTS": "10.0.0.7:5081", "CCWEB_SIP_PORT": "15060"}
-    front = sipfront.front_from_env(env, var_dir=tmp_path)
+    env["CCWEB_SIP_WS_PORT"] = ws_port
+    front = dataclasses.replace(sipfront.front_from_env(env, var_dir=tmp_path), web_secret="shared-secret")
     sipfront.write_files(front)
 
     result = subprocess.run(sipfront.kamailio_command(front, check=True), capture_output=True, text=True)
