@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import time
 
 import pytest
@@ -141,3 +142,74 @@ def test_rtpengine_answers_an_ng_ping(stack):
         sock.settimeout(2)
         sock.sendto(b"c00kie d7:command4:pinge", engine.engine.ng_address)
         assert sock.recv(1000) == b"c00kie d6:result4:ponge"
+
+
+def test_a_browser_phone_gets_the_queued_call_through_rtpengine_and_hangs_up(stack):
+    """Agent 1002's extension is the registered user 1002; a WebSocket phone registers it with `browser_phone`'s
+    credentials. Customer 1002 (BONDS) is queued to Bonds and offered to agent 1002: the INVITE reaches the
+    WebSocket with the X-STCC headers and rtpengine's offer (DTLS-SRTP, ICE, RTP/SAVPF) instead of the child's
+    plain RTP; the phone answers like Chromium, the ACK comes back over its WebSocket (Record-Route + alias),
+    the phone's BYE crosses the front to the child, and the record closes completed with agent 1002."""
+    env, work, front = stack["env"], stack["work"], stack["stack"].front
+    call(env, phones_setup.registered_extension, agent="1002", extension="1002")
+    credentials = call(env, phones_setup.browser_credentials, agent="1002")
+    with phones.WsPhone(credentials["ws_url"], "1002") as phone:
+        assert phone.register(credentials["authorization_user"], credentials["password"]) == "SIP/2.0 200 OK"
+        call(env, setup_commands.log_agents, login=["1002"], logout=["1001", "1003"])
+        closed = len(db.rows(stack["db"], "SELECT id FROM acd_callrecord WHERE outcome != 'active'"))
+        result: dict = {}
+        caller = threading.Thread(
+            target=lambda: result.setdefault("r", f.call_with_digits(work, front.port, IRN, "1002"))
+        )
+        caller.start()
+        try:
+            invite = phone.wait_request("INVITE", timeout=40)
+            offer = invite.split("\r\n\r\n", 1)[1]
+            assert "X-STCC-Customer-Number: 1002" in invite and "X-STCC-Agent-Number: 1002" in invite, invite
+            assert "RTP/SAVPF" in offer and "a=fingerprint:" in offer and "a=ice-ufrag:" in offer, offer
+            assert "a=setup:passive" in offer or "a=setup:actpass" in offer, offer
+            phone.reply(invite, 180, "Ringing")
+            phone.reply(invite, 200, "OK", sdp=phones.browser_answer(offer))
+            phone.wait_request("ACK", timeout=10)
+            time.sleep(1.0)
+            # the child took rtpengine's plain-RTP answer: it did not hang up on an SDP it cannot use
+            assert not [m for m in phone.received if m.startswith("BYE ")], phone.received
+            # hold from the browser: its re-INVITE is turned into plain RTP for the child, the child's 200
+            # back into DTLS-SRTP/ICE for the browser
+            held = phone.hold(invite, offer)
+            assert held.startswith("SIP/2.0 200"), held
+            assert "RTP/SAVPF" in held and "a=fingerprint:" in held and "a=ice-ufrag:" in held, held
+            assert "a=recvonly" in held or "a=inactive" in held, held  # pjsua2 answers a hold inactive
+            time.sleep(0.5)
+            phone.hang_up(invite)
+        finally:
+            caller.join(60)
+        done = result["r"]
+        assert done.returncode == 0, (done.stdout + done.stderr)[-2000:] + stack["stack"].log.read_text()[-3000:]
+        rows = db.wait_rows(stack["db"], "SELECT * FROM acd_callrecord WHERE outcome != 'active'", (), closed + 1)
+        record = max(rows, key=lambda r: r["id"])
+        profile = json.loads(record["profile"])
+        assert (record["outcome"], profile["Agent Number"], profile["Service"]) == ("completed", "1002", "Bonds")
+        rtp_log = stack["stack"].rtp.log.read_text(errors="replace")
+        for command in ("offer", "answer", "delete"):  # the session is gone after the BYE
+            assert f"Received command '{command}'" in rtp_log, rtp_log[-2000:]
+
+
+def test_an_agent_whose_phone_is_not_registered_is_a_failed_ring(stack):
+    """Agent 1003's extension is the registered user 1003, but no phone registered it: the front answers the
+    agent leg 404 Agent Phone Not Registered, and the child reports it like any failed ring (no answer with the
+    SIP status, which counts towards releasing the agent as phone-failed); the caller keeps waiting."""
+    env, work, front = stack["env"], stack["work"], stack["stack"].front
+    call(env, setup_commands.set_extensions, extensions={"1003": "1003"})
+    assert "not found" in stack["stack"].bindings("1003").lower()
+    call(env, setup_commands.log_agents, login=["1003"], logout=["1001", "1002"])
+    caller = threading.Thread(target=lambda: f.call_with_digits(work, front.port, IRN, "1002", timeout=15))
+    caller.start()
+    try:
+        query = "SELECT * FROM acd_acdevent WHERE kind = 'no_answer' AND agent = '1003'"
+        rows = db.wait_rows(stack["db"], query, (), 1, timeout=30)
+        assert json.loads(rows[0]["data"]).get("sip_status") == 404, rows
+        assert "agent leg to 1003: no phone registered" in front.log.read_text(errors="replace")
+    finally:
+        call(env, setup_commands.log_agents, logout=["1003"])
+        caller.join(40)
