@@ -15,6 +15,7 @@ import sys
 import redis
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from acd.services import sip_credentials
 from sip_front import config as sipfront
@@ -60,7 +61,8 @@ class Command(BaseCommand):
         try:  # a full resync: passwords changed while the front was down, or a new realm
             count = sip_credentials.sync_sip_credentials()
             self.stderr.write(f"sip front: {count} agent phone credentials published to Redis")
-        except (redis.ConnectionError, redis.TimeoutError) as exc:
+        except (redis.ConnectionError, redis.TimeoutError, DatabaseError) as exc:
+            # the front still routes calls; the next ACD configuration sync (beat, each minute) publishes them
             self.stderr.write(f"sip front: agent phone credentials not published ({exc}); phones cannot register yet")
         where = front.listen or "all interfaces"
         websocket = f", WebSocket {front.ws_port}" if front.ws_port else ""
