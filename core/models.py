@@ -6,7 +6,7 @@ from core.roles import CAPABILITY_NAMES
 
 
 class Roles(models.Model):
-    """Permissions of the three roles (core.roles): `core.configure`, `core.monitor`, ..."""
+    """Permissions of the four roles (core.roles): `core.configure`, `core.monitor`, ..."""
 
     class Meta:
         managed = False

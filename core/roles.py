@@ -1,8 +1,9 @@
-"""Who may do what: three roles, each a Django group holding permissions (created by core's migrations).
+"""Who may do what: four roles, each a Django group holding permissions (created by core's migrations).
 
 - administrator: configuration (the Director's configuration pages, the configuration API, the admin);
 - supervisor: monitoring (live queues, every agent's feed), forcing agent states, reports;
-- agent: their own desktop and data only (their own agent's state and feed).
+- agent: their own desktop and data only (their own agent's state and feed);
+- integrator: another application's account: the CTI event stream (and its API token), nothing else.
 
 A user holds one role (its group); a superuser is an administrator. Views declare what they need with an
 `Access` (`access` on a class-based view, `access_required` on a function view); tests/test_access.py walks
@@ -20,6 +21,7 @@ class Role(StrEnum):
     ADMINISTRATOR = "administrator"
     SUPERVISOR = "supervisor"
     AGENT = "agent"
+    INTEGRATOR = "integrator"
 
     @property
     def group_name(self) -> str:
@@ -38,6 +40,7 @@ class Capability(StrEnum):
     FORCE_AGENT_STATE = "force_agent_state"
     VIEW_REPORTS = "view_reports"
     USE_DESKTOP = "use_desktop"
+    READ_CTI = "read_cti"
 
     @property
     def perm(self) -> str:
@@ -50,18 +53,23 @@ CAPABILITY_NAMES: dict[Capability, str] = {
     Capability.FORCE_AGENT_STATE: "Force an agent's state",
     Capability.VIEW_REPORTS: "View reports and call history",
     Capability.USE_DESKTOP: "Use the agent desktop",
+    Capability.READ_CTI: "Read the CTI event stream",
 }
 
 GROUP_NAMES: dict[Role, str] = {
     Role.ADMINISTRATOR: "Administrators",
     Role.SUPERVISOR: "Supervisors",
     Role.AGENT: "Agents",
+    Role.INTEGRATOR: "Integrators",
 }
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.ADMINISTRATOR: frozenset(Capability) - {Capability.USE_DESKTOP},  # the desktop is an agent's own
-    Role.SUPERVISOR: frozenset({Capability.MONITOR, Capability.FORCE_AGENT_STATE, Capability.VIEW_REPORTS}),
+    Role.SUPERVISOR: frozenset(
+        {Capability.MONITOR, Capability.FORCE_AGENT_STATE, Capability.VIEW_REPORTS, Capability.READ_CTI}
+    ),
     Role.AGENT: frozenset({Capability.USE_DESKTOP}),
+    Role.INTEGRATOR: frozenset({Capability.READ_CTI}),
 }
 
 # Why a role is needed, in the sentence a 403 page, an API error and a refused WebSocket show.
@@ -71,8 +79,11 @@ NEEDS: dict[Capability, str] = {
     Capability.FORCE_AGENT_STATE: "Forcing an agent's state is for supervisors and administrators.",
     Capability.VIEW_REPORTS: "Reports are for supervisors and administrators.",
     Capability.USE_DESKTOP: "The agent desktop is for agents.",
+    Capability.READ_CTI: "The CTI event stream is for integrators, supervisors and administrators.",
 }
-NO_ROLE = "Your account has no role in ccweb (administrator, supervisor or agent): ask an administrator for one."
+NO_ROLE = (
+    "Your account has no role in ccweb (administrator, supervisor, agent or integrator): ask an administrator for one."
+)
 
 
 def is_active_user(user: Any) -> bool:

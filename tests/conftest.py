@@ -11,6 +11,8 @@ pytest_plugins = ["tests.sql_databases"]
 
 
 _SESSION_ACD_PREFIX = f"ccweb:test:{uuid.uuid4().hex[:12]}:"
+# core's data migrations that create the role groups, in order (each has a `seed_groups(apps)`).
+ROLE_MIGRATIONS = ("0002_role_groups", "0003_integrator_role")
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +60,8 @@ def _table_1_after_flush(request):
     importlib.import_module("acd.migrations.0002_mandatory_profile_fields").seed_rows(CallProfileField)
     from django.apps import apps
 
-    importlib.import_module("core.migrations.0002_role_groups").seed_groups(apps)
+    for migration in ROLE_MIGRATIONS:
+        importlib.import_module(f"core.migrations.{migration}").seed_groups(apps)
 
 
 @pytest.fixture

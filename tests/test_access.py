@@ -19,8 +19,9 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from acd.api.agent_views import AGENT_STATES_NEEDS
 from core.api.permissions import RolePermission, view_access
-from core.roles import NO_ROLE, Access, Capability, Role
+from core.roles import NEEDS, NO_ROLE, Access, Capability, Role, can
 from tests.factories import AgentFactory, ServiceFactory
 
 # Open to anybody, each for a reason: logging in; the API's contract (ccweb is open source); redirects.
@@ -124,9 +125,14 @@ def _expect_refused(access: Access, route: Route, user: Any, role: str, method: 
     if role == "norole":
         return NO_ROLE
     refusal = access.refusal(user, method)
-    # agent-state endpoints: the agent may act on its own agent only, and every URL here names the other one
-    if not refusal and route.name.startswith("api:agent-state") and role == Role.AGENT.value:
-        return "own agent only"
+    # agent-state endpoints: only agents, supervisors and administrators; the agent may act on its own agent
+    # only, and every URL here names the other one
+    if not refusal and route.name.startswith("api:agent-state"):
+        if not (can(user, Capability.USE_DESKTOP) or can(user, Capability.MONITOR)):
+            forcing = route.name == "api:agent-state-force"  # its own check comes first
+            return NEEDS[Capability.FORCE_AGENT_STATE] if forcing else AGENT_STATES_NEEDS
+        if role == Role.AGENT.value:
+            return "own agent only"
     return refusal
 
 
@@ -168,6 +174,26 @@ def test_each_role_is_refused_exactly_where_the_declaration_says(world, role):
     assert not wrong, wrong
 
 
+def test_an_integrator_is_refused_everywhere_but_home_and_the_token_endpoint(world):
+    """Independent of the declarations: apart from PUBLIC (open to anybody), an integrator (another
+    application's account) opens the home page only; every other Director page and API endpoint answers 403,
+    to GET and POST (a new view declared for "any role" would let integrators in and fails here). The token
+    endpoint gives it its token."""
+    users, _, other = world
+    client = _client(users, Role.INTEGRATOR.value)
+    wrong = []
+    for route in _checked_routes():
+        url = _url(route, other)
+        for method in ("GET",) if route.name == "director:home" else ("GET", "POST"):
+            status = client.generic(method, url).status_code
+            if (status == 403) == (route.name == "director:home"):
+                wrong.append((method, route.name, status))
+    assert not wrong, wrong
+    login = {"username": "integrator-user", "password": "integrator-user-pass-123"}
+    token = Client().post(reverse("api:token-obtain"), login)
+    assert token.status_code == 200 and token.json()["token"]
+
+
 def test_an_agent_acts_on_its_own_agent(world):
     users, own, other = world
     client = _client(users, "agent")
@@ -197,7 +223,7 @@ def test_the_404_page_is_styled(world):
 def test_the_admin_lets_only_administrators_in(world):
     users, _, _ = world
     assert _client(users, "administrator").get("/admin/").status_code == 200
-    for role in ("supervisor", "agent"):
+    for role in ("supervisor", "agent", "integrator"):
         response = _client(users, role).get("/admin/")
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
@@ -209,7 +235,7 @@ WS_ACCESS: dict[str, tuple[str, set[str]]] = {
     "ws/acd/wallboard/": ("/ws/acd/wallboard/", {"administrator", "supervisor"}),
     "ws/acd/services/<str:service>/": ("/ws/acd/services/Sales/", {"administrator", "supervisor"}),
     "ws/acd/agents/<str:number>/": ("/ws/acd/agents/1001/", {"administrator", "supervisor", "agent"}),
-    "ws/cti/": ("/ws/cti/?service=Sales", {"administrator", "supervisor"}),
+    "ws/cti/": ("/ws/cti/?service=Sales", {"administrator", "supervisor", "integrator"}),
 }
 
 

@@ -47,11 +47,22 @@ class ForceSerializer(CodeSerializer):
     state = serializers.ChoiceField(choices=agent_states.FORCEABLE)
 
 
+AGENT_STATES_NEEDS = "Agent states are for agents (their own), supervisors and administrators."
+OWN_AGENT_ONLY = "An agent may only see and change its own state; other agents are for supervisors."
+
+
 class OwnAgentOrSupervisor(permissions.BasePermission):
     """An agent reads and acts on its own agent only; supervisors and administrators on any agent (reading
-    takes monitoring, acting takes forcing agent states)."""
+    takes monitoring, acting takes forcing agent states). Other roles (an integrator) are refused outright,
+    before the method or the agent is looked at."""
 
-    message = "An agent may only see and change its own state; other agents are for supervisors."
+    message = OWN_AGENT_ONLY
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if can(request.user, Capability.USE_DESKTOP) or can(request.user, Capability.MONITOR):
+            return True
+        self.message = AGENT_STATES_NEEDS
+        return False
 
     def has_object_permission(self, request: Request, view: Any, obj: Agent) -> bool:
         if obj.user_id and obj.user_id == request.user.id:

@@ -1,9 +1,10 @@
 """The CTI stream for integrators: /ws/cti/ (optionally ?service=<name>), docs/cti.md.
 
 Who: a logged-in session, or a program sending `Authorization: Token <key>` (the user's API token from
-/api/auth/token/), of a user whose role may monitor (supervisors, administrators). Refused like the live
-ACD's sockets (acd.consumers): accepted, then closed with 4401 (no valid login or token), 4403 (the role may
-not), 4404 (no such service). A logout, a deactivation or a role change reaches open sockets as there.
+/api/auth/token/), of a user whose role may read the CTI stream (integrators, supervisors, administrators:
+`Capability.READ_CTI`). Refused like the live ACD's sockets (acd.consumers): accepted, then closed with
+4401 (no valid login or token), 4403 (the role may not), 4404 (no such service). A logout, a deactivation or
+a role change reaches open sockets as there.
 
 Server → client: {"type": "welcome", "version": 1, "service": "<filter or ''>"} once, then
 {"type": "event", "event": {...}} per event (acd.cti.events.CtiEvent.payload). Nothing is read from the client.
@@ -79,8 +80,8 @@ class CtiConsumer(AsyncJsonWebsocketConsumer):
 
     @database_sync_to_async
     def _check(self, user: Any, service: str) -> tuple[int, str]:
-        if not can(user, Capability.MONITOR):
-            return 4403, NEEDS[Capability.MONITOR]
+        if not can(user, Capability.READ_CTI):
+            return 4403, NEEDS[Capability.READ_CTI]
         if service and not Service.objects.filter(name=service).exists():
             return 4404, f"There is no service {service}."
         return 0, ""
@@ -95,8 +96,8 @@ class CtiConsumer(AsyncJsonWebsocketConsumer):
         user = await database_sync_to_async(_fresh_user)(self.user_pk)
         if not is_active_user(user):
             await self.close(code=4401, reason="Your account was deactivated.")
-        elif not await database_sync_to_async(can)(user, Capability.MONITOR):
-            await self.close(code=4403, reason=NEEDS[Capability.MONITOR])
+        elif not await database_sync_to_async(can)(user, Capability.READ_CTI):
+            await self.close(code=4403, reason=NEEDS[Capability.READ_CTI])
 
     async def disconnect(self, code: int) -> None:
         for group in self.subscribed:

@@ -22,9 +22,15 @@ User = get_user_model()
 
 
 def assign_role(user: Any, role: Role) -> None:
-    """Make `role` the user's only role (the user is saved)."""
+    """Make `role` the user's only role (the user is saved).
+
+    Only the agent role acts as an Agent: any other role drops the user's link to one, so that e.g. an
+    integrator's token can never act on an agent's state as its own.
+    """
     user.groups.remove(*Group.objects.filter(name__in=GROUP_NAMES.values()))
     user.groups.add(Group.objects.get(name=role.group_name))
+    if role is not Role.AGENT:
+        Agent.objects.filter(user=user).update(user=None)
     staff = role is Role.ADMINISTRATOR or user.is_superuser
     if user.is_staff != staff:
         user.is_staff = staff

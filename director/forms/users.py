@@ -1,4 +1,5 @@
-"""System > Users: who may use ccweb, their role and the agent an agent-role user acts as."""
+"""System > Users: who may use ccweb, their role and the agent an agent-role user acts as (no other role
+acts as one: an integrator, for instance, is never linked to an Agent)."""
 
 from typing import Any
 
@@ -17,7 +18,8 @@ class UserForm(DirectorModelForm):
     role = forms.ChoiceField(
         choices=ROLE_CHOICES,
         help_text="Administrator: configuration. Supervisor: monitoring, forcing agent states, reports. "
-        "Agent: their own desktop only.",
+        "Agent: their own desktop only. Integrator: another application's account, the CTI event stream only "
+        "(docs/cti.md).",
     )
     agent = forms.ModelChoiceField(
         Agent.objects.none(),

@@ -25,7 +25,8 @@ USERS = CrudPage(
     title="Users",
     singular="User",
     nav_path=("System",),
-    intro="Who may use ccweb: administrators configure, supervisors monitor and report, agents use their desktop.",
+    intro="Who may use ccweb: administrators configure, supervisors monitor and report, agents use their desktop, "
+    "integrators (other applications' accounts) read the CTI event stream.",
     list_queryset=lambda: User.objects.select_related("agent").prefetch_related("groups").order_by("username"),
     columns=(
         Column("User name", lambda u: u.get_username(), "strong"),

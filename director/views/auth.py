@@ -6,7 +6,8 @@ from director.forms.auth import RoleAuthenticationForm
 
 
 def landing_url(user: object) -> str:
-    """Where a user starts: an agent at their desktop, everyone else at the Director's home page."""
+    """Where a user starts: an agent at their desktop, everyone else at the Director's home page (for an
+    integrator its only page: the CTI stream's address and the token endpoint)."""
     return reverse("desktop:home") if role_of(user) is Role.AGENT else reverse("director:home")
 
 

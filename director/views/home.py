@@ -11,9 +11,17 @@ from core.roles import SIGNED_IN, Capability, Role, can, role_of
 from director.pages import PAGES
 from director.views.auth import landing_url
 
+CTI_PATH = "/ws/cti/"  # acd/ws_urls.py (not imported: that pulls in the consumers and Channels)
+
+
+def cti_url(request: HttpRequest) -> str:
+    """The CTI stream's address as a program on another machine opens it (wss:// behind the TLS proxy)."""
+    return f"{'wss' if request.is_secure() else 'ws'}://{request.get_host()}{CTI_PATH}"
+
 
 class HomeView(AccessMixin, TemplateView):
-    """What the user may use, at a glance: for an administrator what is configured, with a link to each list."""
+    """What the user may use, at a glance: for an administrator what is configured, with a link to each list;
+    for whoever may read the CTI event stream (an integrator's only card) its address and the token endpoint."""
 
     access = SIGNED_IN
 
@@ -30,6 +38,9 @@ class HomeView(AccessMixin, TemplateView):
         user = self.request.user
         context["can_configure"] = can(user, Capability.CONFIGURE)
         context["can_monitor"] = can(user, Capability.MONITOR)
+        context["can_read_cti"] = can(user, Capability.READ_CTI)
+        if context["can_read_cti"]:
+            context["cti_url"] = cti_url(self.request)
         if not context["can_configure"]:
             return context
         context["cards"] = [

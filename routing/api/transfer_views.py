@@ -44,7 +44,8 @@ class TransferAcceptedSerializer(serializers.Serializer):
 
 @extend_schema(tags=["calls"])
 class CallTransferView(APIView):
-    # configuration by default (core.api.permissions): integrators' tokens; agents transfer from the desktop
+    # configuration by default (core.api.permissions): an administrator's token (the Integrator role only reads
+    # the CTI stream); agents transfer from the desktop
 
     @extend_schema(
         summary="Blind-transfer a connected call",

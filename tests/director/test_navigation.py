@@ -81,6 +81,8 @@ def test_rendered_tree_opens_the_current_branch(staff_client):
 
 @pytest.mark.django_db
 def test_each_role_sees_only_what_it_may_open(role_user):
-    """A supervisor's tree is Monitoring > Live Queues; an agent's is empty (its desktop is elsewhere)."""
+    """A supervisor's tree is Monitoring > Live Queues; an agent's is empty (its desktop is elsewhere), and so
+    is an integrator's (the CTI stream is not a page: the home page points to it)."""
     assert _shape(build_tree("/ccd/", role_user("supervisor"))) == [("Monitoring", ["Live Queues"])]
     assert _shape(build_tree("/ccd/", role_user("agent"))) == []
+    assert _shape(build_tree("/ccd/", role_user("integrator"))) == []

@@ -1,5 +1,5 @@
-"""/ws/cti/ with the real channels_redis layer on Redis: who may open it (token or session, supervisors and
-administrators), the service filter, and the events of a call driven through the real code points
+"""/ws/cti/ with the real channels_redis layer on Redis: who may open it (token or session, integrators,
+supervisors and administrators), the service filter, and the events of a call driven through the real code points
 (routing.lifecycle, acd.services.call_owner, acd.services.screen_pops), not published by hand."""
 
 import asyncio
@@ -17,7 +17,9 @@ from acd.cti import publish
 from acd.services import acd_calls, agent_states
 from acd.services.call_owner import CallOwner
 from acd.services.screen_pops import offer_pop
+from acd.services.users import assign_role
 from calls.models import CallProfileField
+from core.roles import NEEDS, Capability, Role
 from routing import lifecycle
 from routing.inbound import Invite, route_inbound
 from routing.transfers import Target, TransferStep
@@ -39,7 +41,7 @@ def stream(settings, role_user):
     ServiceFactory(name="Other")
     IRNFactory(number="5200", destination_service=sales)
     load_engine(client, prefix, [agent], {"Sales": ["Tier1"], "Other": ["Tier1"]})
-    users = {role: role_user(role) for role in ("supervisor", "agent")}
+    users = {role: role_user(role) for role in ("supervisor", "agent", "integrator")}
     tokens = {role: Token.objects.create(user=user).key for role, user in users.items()}
     yield agent, users, tokens
     publish.dispatcher().flush()
@@ -93,6 +95,22 @@ def test_who_is_refused_and_with_which_code(stream):
         assert await refused_with(communicator("/ws/cti/", token=tokens["agent"])) == 4403
         assert await refused_with(communicator("/ws/cti/", cookie=agent_cookie)) == 4403
         assert await refused_with(communicator("/ws/cti/?service=Nope", token=tokens["supervisor"])) == 4404
+
+    asyncio.run(run())
+
+
+def test_an_integrators_token_opens_the_stream_until_its_role_changes(stream):
+    """An integrator's token opens the stream; made an agent, its open socket is closed with 4403 and the
+    sentence, and the token no longer opens it."""
+    _, users, tokens = stream
+
+    async def run():
+        comm = await opened(communicator("/ws/cti/?service=Sales", token=tokens["integrator"]), "Sales")
+        await sync_to_async(assign_role)(users["integrator"], Role.AGENT)
+        message = await comm.receive_output(timeout=5)
+        assert (message["type"], message.get("code")) == ("websocket.close", 4403)
+        assert message.get("reason") == NEEDS[Capability.READ_CTI]
+        assert await refused_with(communicator("/ws/cti/", token=tokens["integrator"])) == 4403
 
     asyncio.run(run())
 
@@ -195,7 +213,7 @@ def test_the_example_client_follows_the_stream_through_daphne(stream, asgi_url):
             async for _ in client.events(url, "bad-token"):
                 pass
         assert refused.value.code == 4401
-        stream_events = client.events(url, tokens["supervisor"], service="Sales")
+        stream_events = client.events(url, tokens["integrator"], service="Sales")
         first = asyncio.ensure_future(stream_events.__anext__())
         await asyncio.sleep(0.5)  # connected and subscribed
         await sync_to_async(publish.call_answered)(call_id="c7", agent="1001", profile={}, service="Sales")

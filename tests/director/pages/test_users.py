@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from acd.models import Agent
+from acd.services.users import assign_role
 from core.roles import Role, role_of, stored_role
 from tests.director.html import field_error
 from tests.factories import AgentFactory
@@ -39,6 +40,29 @@ def test_only_the_agent_role_acts_as_an_agent(staff_client):
     response = _create(staff_client, role="supervisor", agent=agent.pk)
     assert field_error(response, "agent") == "Only a user with the agent role acts as an agent."
     assert not User.objects.filter(username="ada").exists()
+
+
+def test_create_an_integrator_which_is_never_linked_to_an_agent(staff_client):
+    """The Integrator role is offered; an integrator is not staff and cannot be linked to an agent."""
+    assert '<option value="integrator">Integrator</option>' in staff_client.get(CREATE_URL).content.decode()
+    agent = AgentFactory(number="1001")
+    response = _create(staff_client, username="crm", role="integrator", agent=agent.pk)
+    assert field_error(response, "agent") == "Only a user with the agent role acts as an agent."
+    assert _create(staff_client, username="crm", role="integrator").status_code == 302
+    user = User.objects.get(username="crm")
+    assert role_of(user) is Role.INTEGRATOR and not user.is_staff
+    assert list(user.groups.values_list("name", flat=True)) == ["Integrators"]
+    assert "Integrator" in staff_client.get(LIST_URL).content.decode()
+
+
+def test_a_new_role_other_than_agent_drops_the_agent_link(staff_client):
+    """An agent's user given another role (assign_role, as every role change) no longer acts as that agent:
+    an integrator's token cannot act on the agent's state as its own."""
+    agent = AgentFactory(number="1001")
+    assert _create(staff_client, agent=agent.pk).status_code == 302
+    user = User.objects.get(username="ada")
+    assign_role(user, Role.INTEGRATOR)
+    assert Agent.objects.get(pk=agent.pk).user is None and role_of(user) is Role.INTEGRATOR
 
 
 def test_a_weak_password_is_refused_beside_the_field(staff_client):

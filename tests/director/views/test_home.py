@@ -1,4 +1,4 @@
-"""The home page counts each configured thing and links to it."""
+"""The home page counts each configured thing and links to it; it shows each role what it may use."""
 
 import pytest
 from django.urls import reverse
@@ -34,3 +34,33 @@ def test_home_links_system_misc(staff_client):
     html = staff_client.get(reverse("director:home")).content.decode()
     assert f'href="{reverse("director:system_misc")}"' in html
     assert "Default music on hold" in html and "Language: English" in html
+
+
+def test_an_integrators_home_is_the_cti_stream_and_the_token_endpoint(client, role_user):
+    """An integrator lands on the home page, which names the CTI socket and the token endpoint and links no
+    page it may not open."""
+    integrator = role_user("integrator")
+    response = client.post(
+        reverse("director:login"), {"username": integrator.username, "password": "integrator-user-pass-123"}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("director:home")
+    html = client.get(reverse("director:home")).content.decode()
+    card = _card_by_id(html, "cti-stream")
+    assert "<code>ws://testserver/ws/cti/</code>" in card
+    assert f"POST {reverse('api:token-obtain')}" in card and "docs/cti.md" in card
+    assert "another application" in html
+    for url_name in ("director:live_queues", "director:irns_list", "director:system_misc"):
+        assert f'href="{reverse(url_name)}"' not in html, url_name
+
+
+def test_the_cti_card_says_wss_over_https_and_a_supervisor_sees_it_too(client, role_user):
+    """Over HTTPS the address is wss://; a supervisor sees the card too (it may read the stream)."""
+    client.force_login(role_user("supervisor"))
+    html = client.get(reverse("director:home"), secure=True).content.decode()
+    assert "<code>wss://testserver/ws/cti/</code>" in _card_by_id(html, "cti-stream")
+    assert f'href="{reverse("director:live_queues")}"' in html
+
+
+def _card_by_id(html: str, card_id: str) -> str:
+    start = html.index(f'id="{card_id}"')
+    return html[start : html.index("</section>", start)]
