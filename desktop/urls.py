@@ -6,4 +6,5 @@ app_name = "desktop"
 
 urlpatterns = [
     path("", views.desktop, name="home"),
+    path("phone/", views.phone, name="phone"),
 ]

@@ -26,8 +26,9 @@ class RtpEngine:
     interface: str = "127.0.0.1"
     advertise: str | None = None
     ng: str = DEFAULT_NG
-    port_min: int = 10000
-    port_max: int = 20000
+    # above the media children's RTP ports (10000 + 100 per child, up to 100 children): the two never meet
+    port_min: int = 20000
+    port_max: int = 29999
     log_level: int = 5
 
     @property
@@ -41,8 +42,8 @@ def rtpengine_from_env(environ: Mapping[str, str]) -> RtpEngine:
     interface = environ.get("CCWEB_RTP_INTERFACE", "").strip() or (
         listen if listen and listen not in ("0.0.0.0", "::") else "127.0.0.1"
     )
-    port_min = int_setting(environ, "CCWEB_RTP_PORT_MIN", 10000, minimum=1024)
-    port_max = int_setting(environ, "CCWEB_RTP_PORT_MAX", 20000, minimum=1024)
+    port_min = int_setting(environ, "CCWEB_RTP_PORT_MIN", 20000, minimum=1024)
+    port_max = int_setting(environ, "CCWEB_RTP_PORT_MAX", 29999, minimum=1024)
     if not port_min < port_max <= 65535:
         raise ValueError(f"CCWEB_RTP_PORT_MIN={port_min} must be below CCWEB_RTP_PORT_MAX={port_max} (at most 65535).")
     return RtpEngine(

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import ROOT, free_port, manage, start, stop, wait_until
+from tests.integration.conftest import ROOT, manage, start, stop, wait_until
+from tests.integration.web_process import web_process
 
 pytestmark = pytest.mark.integration
 NAVIGATION = [
@@ -42,26 +43,8 @@ def prepared(stack_env):
 
 @pytest.fixture(scope="module")
 def web(prepared, tmp_path_factory):
-    port = free_port()
-    log = tmp_path_factory.mktemp("logs") / "daphne.log"
-    proc = start(
-        prepared,
-        [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port), "ccweb.asgi:application"],
-        log,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: _reachable(base + "/ccd/login/"), 60, f"daphne on {port} (log: {log.read_text()})")
+    with web_process(prepared, tmp_path_factory.mktemp("logs") / "daphne.log") as base:
         yield base
-    finally:
-        stop(proc)
-
-
-def _reachable(url):
-    try:
-        return urllib.request.urlopen(url, timeout=2).status == 200
-    except OSError:
-        return False
 
 
 def test_director_login_page_and_navigation_under_daphne(web):
@@ -130,7 +113,7 @@ def test_procfile_lists_only_real_processes():
 
     lines = [line for line in (ROOT / "Procfile").read_text().splitlines() if line.strip()]
     names = [line.split(":")[0] for line in lines]
-    assert names[:4] == ["web", "worker", "beat", "sip"] and set(names) <= {"web", "worker", "beat", "sip", "media"}
+    assert names == ["web", "worker", "beat", "sip", "media", "rtp"]  # ARCHITECTURE.md's processes
     for line in lines:  # every manage.py command a process runs exists
         words = line.split()
         if "manage.py" in words:

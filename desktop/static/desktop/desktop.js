@@ -13,6 +13,7 @@
   };
   let row = null;
   let pop = null;
+  let openedFor = null;
   let nextId = 1;
   const pending = new Map(); // id -> the command sent, to confirm what the server did
 
@@ -66,6 +67,11 @@
     const safe = /^https?:\/\//i.test(pop.url || "");
     link.hidden = !safe;
     if (safe) link.href = pop.url;
+    // once per call: a reconnect's snapshot pops the same call again and must not open a second tab
+    if (safe && $("desk-pop-auto").checked && openedFor !== pop.call) {
+      openedFor = pop.call;
+      window.open(pop.url, "_blank", "noopener,noreferrer");
+    }
     page.dataset.popCall = pop.call;
     page.dataset.popShownAt = String(performance.timeOrigin + performance.now());
   }
@@ -121,5 +127,8 @@
       command(action);
     }
   });
+  const auto = $("desk-pop-auto");
+  auto.checked = localStorage.getItem("ccweb.desktop.popAuto") === "1"; // a choice of this browser, like its pop-up permission
+  auto.addEventListener("change", () => localStorage.setItem("ccweb.desktop.popAuto", auto.checked ? "1" : "0"));
   setInterval(tick, 1000);
 })();

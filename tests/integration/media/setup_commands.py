@@ -20,7 +20,9 @@ from acd.models import Agent, Group, Service, ServiceGroup
 from acd.services import acd_calls
 from acd.services.agent_states import agent_force_state, agent_login, agent_logout, agent_ready
 from acd.services.live_config import load_live_config
+from acd.services.users import assign_role
 from calls.models import CallProfileField
+from core.roles import Role
 from core.services import service_for
 from routing.models import IRN
 from scripts_app.models import DatabaseConnection, Script
@@ -305,3 +307,23 @@ def api_transfer(*, call_id: str, target: str) -> dict[str, Any]:
     client.force_authenticate(user)
     response = client.post(f"/api/calls/{call_id}/transfer/", {"target": target}, format="json")
     return {"status": response.status_code, "body": json.loads(response.content)}
+
+
+# ----- test_softphone_browser ----------------------------------------------------------------------------------
+
+
+def softphone_installation(*, agent: str, username: str, password: str, screen_pop_url: str) -> dict[str, Any]:
+    """Agent `agent` with the registered extension of the same digits (the browser phone registers it), linked
+    to a new agent-role user; the other agents logged out; the caller's fields exported; Stocks (IRN 5002,
+    "Stock desk direct") with a screen-pop URL; the live ACD reloaded. The agent and service as stored."""
+    user = get_user_model().objects.create_user(username, f"{username}@example.com", password)
+    assign_role(user, Role.AGENT)
+    Agent.objects.filter(number=agent).update(extension=agent, user=user)
+    for number in AGENTS:
+        if number != agent and (notifier.engine().agent(number) or {}).get("state", "logged_out") != "logged_out":
+            agent_logout(agent=Agent.objects.get(number=number))
+    CallProfileField.objects.filter(name__in=["ANI", "Caller Name", "DNIS", "Service"]).update(exported=True)
+    Service.objects.filter(name="Stocks").update(screen_pop_url=screen_pop_url)
+    load_live_config()
+    row = Agent.objects.get(number=agent)
+    return {"extension": row.extension, "user": row.user.username, "irn": _irns(["5002"])}
