@@ -11,7 +11,8 @@ has a value as a header `X-STCC-<Field>` (spaces become hyphens). Then:
   `owner.answered`; from then on either leg ending hangs up the other. The caller's leg ending closes the
   call through `finish_call` → `owner.hangup` (a connected call: the engine puts the agent in wrap-up and
   the record closes completed with the agent's fields);
-- while bridged, DTMF keys the agent's phone sends (RFC 4733 or SIP INFO) are sent on to the caller by RFC 4733;
+- while bridged, the agent's phone holding the call (sendonly/inactive) plays the caller music on hold until it
+  resumes; DTMF keys the agent's phone sends (RFC 4733 or SIP INFO) are sent on to the caller by RFC 4733;
 - busy (486/600), any other failure, or no answer within the message's `ring_ms` (the leg is cancelled)
   → `owner.no_answer`: the call goes back to its place, the caller stays on music on hold;
 - the caller hanging up while the agent rings: the leg is cancelled; `finish_call` frees the agent;
@@ -35,6 +36,7 @@ from media_worker.flows.media_call import MediaCall
 from media_worker.flows.stcc_headers import agent_headers, caller_identity, exported_fields
 from media_worker.flows.transfer import start_refer_transfer
 from media_worker.pjsua import events
+from media_worker.pjsua.call_control import default_moh_path
 from media_worker.pjsua.legs import Leg, wait_quietly
 
 log = logging.getLogger("media_worker.flows.agent_leg")
@@ -136,6 +138,8 @@ async def ring_agent(
     mc.agent_leg = leg.call_id
     # keys the agent presses reach the caller, as on a PBX's bridged call (an outside IVR, a conference code)
     leg.on_dtmf = lambda digit: _pass_dtmf(call, call_id, digit)
+    # the agent's phone holds the call: the caller hears music on hold, not silence, until the agent resumes
+    leg.on_hold = lambda held: _keep(loop.create_task(_agent_hold(call, control, call_id, held)))
     if not control.ended and not leg.ended.done():
         await _report(owner.answered, call_id, agent)
     await asyncio.wait({leg.ended, caller_ended, leg.refer}, return_when=asyncio.FIRST_COMPLETED)
@@ -162,6 +166,27 @@ async def _report(action: Callable[..., None], call_id: str, agent: str, **extra
         await run_orm(action, call_id, agent, **extra)
     except Exception:
         log.exception("call %s: %s for agent %s not reported", call_id, getattr(action, "__name__", action), agent)
+
+
+_hold_tasks: set[asyncio.Task] = set()
+
+
+def _keep(task: asyncio.Task) -> None:
+    _hold_tasks.add(task)
+    task.add_done_callback(_hold_tasks.discard)
+
+
+async def _agent_hold(call, control, call_id: str, held: bool) -> None:
+    if control.ended:
+        return
+    if not held:
+        call.stop_play()
+        log.info("call %s: the agent resumed the call", call_id)
+        return
+    path = control.moh_path if control.moh_path is not None else await asyncio.to_thread(default_moh_path)
+    if not control.ended:
+        call.play(str(path), loop=True)
+        log.info("call %s: the agent put the caller on hold: music on hold", call_id)
 
 
 def _pass_dtmf(call, call_id: str, digit: str) -> None:

@@ -76,6 +76,8 @@ class _Call(pj.Call):
         self.player: _Player | None = None
         self.recorder: pj.AudioMediaRecorder | None = None
         self.media_active = False
+        self.peers: set[int] = set()  # calls this one is bridged with (Endpoint.bridge)
+        self.remote_hold = False
         self.tx_packets = 0
         self.rx_packets = 0
         self.stream_gone = False
@@ -94,11 +96,25 @@ class _Call(pj.Call):
     def onCallMediaState(self, prm) -> None:  # noqa: N802
         info = self.getInfo()
         for index, media in enumerate(info.media):
-            if media.type == pj.PJMEDIA_TYPE_AUDIO and media.status == pj.PJSUA_CALL_MEDIA_ACTIVE:
+            if media.type != pj.PJMEDIA_TYPE_AUDIO:
+                continue
+            if media.status == pj.PJSUA_CALL_MEDIA_REMOTE_HOLD and self.media_active and not self.remote_hold:
+                self.remote_hold = True
+                self.adapter.post(events.Hold(self.call_id, True))
+                return
+            if media.status == pj.PJSUA_CALL_MEDIA_ACTIVE:
                 self.media_index = index
+                if self.remote_hold:
+                    self.remote_hold = False
+                    self.adapter.post(events.Hold(self.call_id, False))
                 if not self.media_active:
                     self.media_active = True
                     self.adapter.post(events.MediaReady(self.call_id))
+                else:
+                    # a re-INVITE (the far end's hold and resume, a new address) may give the call a new
+                    # conference port: what the old one was connected to is connected again, here and now,
+                    # since the next poll could be a whole silent period later
+                    self.adapter.reconnect(self)
                 return
 
     def onDtmfDigit(self, prm) -> None:  # noqa: N802
@@ -442,7 +458,28 @@ class Endpoint:
         media_b = b.getAudioMedia(getattr(b, "media_index", -1))
         media_a.startTransmit(media_b)
         media_b.startTransmit(media_a)
+        a.peers.add(call_b)
+        b.peers.add(call_a)
         return True
+
+    def reconnect(self, call: _Call) -> None:
+        """Connect a call's (possibly new) conference port again to its bridged calls, recorder and player."""
+        try:
+            audio = call.getAudioMedia(getattr(call, "media_index", -1))
+            for peer_id in list(call.peers):
+                peer = self._calls.get(peer_id)
+                if peer is None or not peer.media_active:
+                    call.peers.discard(peer_id)
+                    continue
+                other = peer.getAudioMedia(getattr(peer, "media_index", -1))
+                audio.startTransmit(other)
+                other.startTransmit(audio)
+            if call.recorder is not None:
+                audio.startTransmit(call.recorder)
+            if call.player is not None:
+                call.player.startTransmit(audio)
+        except pj.Error as error:
+            log.warning("call %s: audio not reconnected after a media change: %s", call.call_id, error.info())
 
     def stats(self, call_id: int) -> tuple[int, int]:
         """(RTP packets sent, received) of the call's audio stream so far."""

@@ -85,6 +85,14 @@ class Ended:
 
 
 @dataclass(frozen=True)
+class Hold:
+    """The far end put the call on hold (its SDP says sendonly or inactive: `held`) or took it off again."""
+
+    call_id: int
+    held: bool
+
+
+@dataclass(frozen=True)
 class TransferRequest:
     """The far end asked to transfer the call (SIP REFER) to `target`, its Refer-To URI. The adapter has
     declined the REFER itself: ccweb's own blind transfer decides (`media_worker.flows.transfer`)."""
@@ -93,7 +101,7 @@ class TransferRequest:
     target: str
 
 
-Event = IncomingCall | CallState | MediaReady | Dtmf | PlayDone | Ended | TransferRequest
+Event = IncomingCall | CallState | MediaReady | Dtmf | PlayDone | Ended | Hold | TransferRequest
 
 
 def uri_user(uri: str) -> str:

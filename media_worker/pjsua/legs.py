@@ -24,6 +24,7 @@ class Leg:
         self.refer = loop.create_future()  # the far end asked to transfer the call (REFER): the target URI
         self.call_id = 0
         self.on_dtmf: Callable[[str], None] | None = None  # a key the far end pressed, once the flow wants them
+        self.on_hold: Callable[[bool], None] | None = None  # the far end put the call on hold (True) or resumed
 
     def __call__(self, event: events.Event) -> None:
         if isinstance(event, events.CallState):
@@ -39,6 +40,8 @@ class Leg:
             resolve(self.refer, event.target)
         elif isinstance(event, events.Dtmf) and self.on_dtmf is not None:
             self.on_dtmf(event.digit)
+        elif isinstance(event, events.Hold) and self.on_hold is not None:
+            self.on_hold(event.held)
 
     @property
     def status(self) -> int | None:

@@ -1,4 +1,4 @@
-"""The browser phone end to end (issue 12 item 3): headless Chromium with a fake microphone playing a 1200 Hz
+"""The browser phone end to end (issue 12 item 3): headless Chromium with a fake microphone playing an 1800 Hz
 tone logs in as an agent; the desktop's JsSIP registers extension 1001 over the front's WebSocket; a pjsua2
 caller (`manage.py democall --play`, a 500 Hz tone) dials IRN 5002 ("Stock desk direct" → Stocks) and is
 queued; the ACD offers the call to the browser agent with the screen pop; the agent answers; audio flows both
@@ -22,7 +22,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from tests.integration.media import db, setup_commands
 from tests.integration.media import sipfront_helpers as f
-from tests.integration.media.audio_check import seconds_of, tone
+from tests.integration.media.audio_check import seconds_of, tone, windows
 from tests.integration.media.pool import END_TO_END, ROOT, installation_env, manage
 from tests.integration.phones import phone_stack, rtpengine_available
 from tests.integration.run import call
@@ -35,7 +35,7 @@ pytest.importorskip("pjsua2")
 REDIS_DB = 8
 AGENT, USER, PASSWORD = "1001", "ada", "ada-pass-12345"
 CRM = "https://crm.example.com/customer?ani=%ANI%"
-BROWSER_HZ, CALLER_HZ = 1200, 500
+BROWSER_HZ, CALLER_HZ = 1800, 500
 SCREENSHOTS = "/tmp/softphone-{}.png"
 
 
@@ -153,16 +153,21 @@ def test_a_queued_call_rings_the_browser_is_answered_and_audio_flows_both_ways(s
         time.sleep(4)
         inbound = _inbound(page)
         assert inbound.get("packets", 0) > 100 and inbound.get("energy", 0) > 0, inbound
+        print("browser inbound audio after 4 s:", inbound)
         page.screenshot(path=SCREENSHOTS.format("talking"), full_page=True)
 
         page.get_by_role("button", name="Mute").click()
         expect(page.locator("#phone-mute")).to_have_attribute("aria-pressed", "true")
+        time.sleep(2.5)
         page.get_by_role("button", name="Mute").click()
         expect(page.locator("#phone-mute")).to_have_attribute("aria-pressed", "false")
+        time.sleep(2.5)
         page.get_by_role("button", name="Hold").click()
         expect(page.locator("#softphone")).to_have_attribute("data-state", "held")
+        time.sleep(2.5)
         page.get_by_role("button", name="Resume").click()
         expect(page.locator("#softphone")).to_have_attribute("data-state", "talking")
+        time.sleep(2.5)
         page.locator("button[data-dtmf='5']").click()
 
         output = _finish(caller)  # the caller hangs up at its timeout
@@ -174,7 +179,16 @@ def test_a_queued_call_rings_the_browser_is_answered_and_audio_flows_both_ways(s
     page.screenshot(path=SCREENSHOTS.format("wrap-up"), full_page=True)
     recording = stack["work"] / "answered.wav"
     heard = seconds_of(recording, BROWSER_HZ)
-    assert heard >= 3, f"the caller heard the browser's tone for {heard:.1f} s\n{output}"
+    assert heard >= 8, f"the caller heard the browser's tone for {heard:.1f} s\n{output}"
+    # per 100 ms of what the caller heard: T the agent's microphone, . silence, o anything else (music on hold)
+    timeline = "".join(
+        "." if rms < 100 else "T" if abs(hz - BROWSER_HZ) <= BROWSER_HZ * 0.1 else "o" for rms, hz in windows(recording)
+    )
+    print(f"the caller heard the browser's {BROWSER_HZ} Hz tone for {heard:.1f} s:", timeline)
+    # talk, muted (silence), talk, held (music on hold, never the agent), talk again after resume
+    assert re.search(r"T{20,}.?.?\.{15,}.?.?T{15,}.?.?(?:[o.]|T(?!T)){15,}.?.?T{15,}", timeline), (
+        timeline
+    )  # (a lone T: a note of the music; .?: the windows where one part ends and the next begins)
     assert "DTMF 5 received" in output  # the agent's key reached the caller through rtpengine and the bridge
     assert "Call record" in output and ": completed" in output, output
 
