@@ -19,8 +19,10 @@ import hashlib
 import hmac
 import logging
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import redis
 from django.conf import settings
@@ -129,7 +131,7 @@ def sync_sip_credentials(client: redis.Redis | None = None) -> int:
     pipe = client.pipeline(transaction=True)
     if table:
         temporary = f"{key}:new:{secrets.token_hex(4)}"
-        pipe.hset(temporary, mapping=table)
+        pipe.hset(temporary, mapping=cast(Mapping[Any, Any], table))  # redis-py's Mapping key type is a union
         pipe.rename(temporary, key)
     else:
         pipe.delete(key)
