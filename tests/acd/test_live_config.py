@@ -12,6 +12,7 @@ from django.db import transaction
 from acd import notifier
 from acd.models import Agent, AgentSkill, Group, Service, ServiceGroup, Skill
 from acd.services.live_config import live_config, sync_live_config
+from acd.services.sip_credentials import sync_sip_credentials_quietly
 from acd.tasks_config import sync_acd_config
 from calls.models import CallProfileField
 from core.services import service_for
@@ -135,7 +136,8 @@ def test_deletes_sync_too(model, routing, django_capture_on_commit_callbacks):
                 Agent: lambda: AgentFactory()}[model]()  # fmt: skip
     with django_capture_on_commit_callbacks() as callbacks:
         service_for(model).delete(instance=instance)
-    assert callbacks == [sync_live_config]
+    # a deleted agent's desk-phone password must stop working too: the SIP front's HA1 table is rebuilt
+    assert callbacks == ([sync_live_config, sync_sip_credentials_quietly] if model is Agent else [sync_live_config])
 
 
 def test_a_rejected_save_schedules_nothing(django_capture_on_commit_callbacks):
