@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.request import split_domain_port
 from django.shortcuts import render
@@ -21,17 +20,11 @@ from acd.services.sip_credentials import browser_phone
 from calls.models import CallRecord
 from core.access import access_required
 from core.roles import Access, Capability
-from core.validators import is_registered_user
 
 DESKTOP = Access(Capability.USE_DESKTOP, Capability.USE_DESKTOP)
 NOT_LINKED = "Your user is not linked to an agent: an administrator links it in System > Users."
 TODAY_ROWS = 50
 KEYPAD = "123456789*0#"
-PHONES_OFF = "Browser phones are switched off on this server (CCWEB_SIP_WS_PORT=0): use a desk phone."
-STATIC_EXTENSION = (
-    "Your extension is a SIP address ({extension}): calls ring that phone. The browser phone needs a registered "
-    "extension such as 1001; an administrator sets it in Configuration > Agents."
-)
 
 
 def agent_of(user: Any) -> Agent:
@@ -70,12 +63,11 @@ def desktop(request: HttpRequest) -> HttpResponse:
 def phone(request: HttpRequest) -> JsonResponse:
     """The softphone's registration: short-lived credentials for this agent's own extension only."""
     agent = agent_of(request.user)
-    if not is_registered_user(agent.extension):
-        return JsonResponse({"enabled": False, "reason": STATIC_EXTENSION.format(extension=agent.extension)})
-    if not (settings.SIP_WS_PORT or settings.SIP_WS_URL):
-        return JsonResponse({"enabled": False, "reason": PHONES_OFF})
-    # the SIP front's WebSocket is on the machine the browser reached this page on (unless CCWEB_SIP_WS_URL)
-    credentials = browser_phone(agent, ws_host=split_domain_port(request.get_host())[0].strip("[]"))
+    try:
+        # the SIP front's WebSocket is on the machine the browser reached this page on (unless CCWEB_SIP_WS_URL)
+        credentials = browser_phone(agent, ws_host=split_domain_port(request.get_host())[0].strip("[]"))
+    except ValidationError as refusal:  # a static SIP URI extension, or browser phones switched off
+        return JsonResponse({"enabled": False, "reason": refusal.messages[0]})
     return JsonResponse(
         {
             "enabled": True,

@@ -37,6 +37,13 @@ from core.validators import is_registered_user
 
 log = logging.getLogger(__name__)
 
+# why there is no browser phone, in the sentence the agent's desktop shows
+STATIC_EXTENSION = (
+    "Your extension is a SIP address ({extension}): calls ring that phone. The browser phone needs a registered "
+    "extension such as 1001; an administrator sets it in Configuration > Agents."
+)
+PHONES_OFF = "Browser phones are switched off on this server (CCWEB_SIP_WS_PORT=0): use a desk phone."
+
 # 24 URL-safe characters (144 bits): typed once into a phone's web page, strong against guessing
 PASSWORD_BYTES = 18
 
@@ -156,11 +163,9 @@ def browser_phone(agent: Agent, *, now: datetime | None = None, ws_host: str | N
     is not set; else settings.SIP_DOMAIN. ValidationError when the extension is a static SIP URI.
     """
     if not is_registered_user(agent.extension):
-        raise ValidationError(
-            {"extension": f"Agent {agent.number}'s extension is not a registered user (digits): no browser phone."}
-        )
+        raise ValidationError(STATIC_EXTENSION.format(extension=agent.extension), code="static_extension")
     if not settings.SIP_WS_PORT and not settings.SIP_WS_URL:
-        raise ValidationError("Browser phones are off (CCWEB_SIP_WS_PORT=0).")
+        raise ValidationError(PHONES_OFF, code="phones_off")
     now = now or timezone.now()
     expiry = int((now + timedelta(seconds=settings.SIP_WEB_TTL)).timestamp())
     expires_at = datetime.fromtimestamp(expiry, tz=UTC)

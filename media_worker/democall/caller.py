@@ -1,7 +1,7 @@
 """democall's caller: one real SIP call from a pjsua2 endpoint of its own to the SIP front.
 
 The management command only parses arguments and prints; this module drives a
-`media_worker.pjsua.endpoint.Endpoint` (the only pjsua2 import) under the same rule as a media child: one thread
+`media_worker.pjsua.endpoint.Endpoint` (the pjsua2 adapter) under the same rule as a media child: one thread
 polls `handle_events`, drains the adapter's events and decides. Nothing here imports pjsua2 or Django.
 
 The call: probe the front with OPTIONS first (a front that is not running would otherwise cost the 32 s of

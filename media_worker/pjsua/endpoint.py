@@ -1,4 +1,4 @@
-"""The pjsua2 adapter: the only module in ccweb that imports pjsua2.
+"""The pjsua2 adapter: with `call_audio` (its audio half), the only code in ccweb that imports pjsua2.
 
 One `Endpoint` per process. Why single-threaded: pjsua2's Python binding is safe only when every call into
 the library happens on one thread, and the wheel we use is measured to work with `uaConfig.threadCnt = 0`,
@@ -21,6 +21,7 @@ pjsua reuses its slot for a newer call would hang up the newer one. So the adapt
 it disconnected, and `close()` hangs up every call, waits for them to end, drops players, recorders, calls and
 the account, and only then destroys the library. A recorder writes its WAV header only when it is destroyed,
 so it is dropped before its call is released (on `hangup`, `stop_record`, the call's end, or `close()`).
+What a call plays, records and is bridged with is in `media_worker.pjsua.call_audio` (inherited here).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from collections.abc import Iterator
 import pjsua2 as pj
 
 from media_worker.pjsua import events
+from media_worker.pjsua.call_audio import CallAudio, _Player
 from media_worker.pjsua.sdp import codec_names, has_common_audio
 from media_worker.pjsua.sip_text import header_fields, name_addr, request_uri
 
@@ -54,16 +56,6 @@ _STATES = {
     pj.PJSIP_INV_STATE_CONFIRMED: "CONFIRMED",
     pj.PJSIP_INV_STATE_DISCONNECTED: "DISCONNECTED",
 }
-
-
-class _Player(pj.AudioMediaPlayer):
-    def __init__(self, adapter: Endpoint, call_id: int) -> None:
-        super().__init__()
-        self._adapter = adapter
-        self._call_id = call_id
-
-    def onEof2(self) -> None:  # noqa: N802 (pjsua2 name)
-        self._adapter.post(events.PlayDone(self._call_id))
 
 
 class _Call(pj.Call):
@@ -168,7 +160,7 @@ class _Account(pj.Account):
         self.adapter._incoming(self, prm)
 
 
-class Endpoint:
+class Endpoint(CallAudio):
     """One pjsua2 library instance with a UDP+TCP transport on `port` and one account that takes calls."""
 
     def __init__(
@@ -329,25 +321,6 @@ class Endpoint:
         except pj.Error as error:
             log.warning("hangup of call %s failed: %s", call_id, error.info())
 
-    def play(self, call_id: int, wav_path: str, *, loop: bool = False) -> bool:
-        """Play a 16-bit mono WAV to the caller; False when the call has no active audio yet."""
-        call = self._calls.get(call_id)
-        if call is None or not call.media_active:
-            return False
-        self.stop_play(call_id)
-        player = _Player(self, call_id)
-        player.createPlayer(wav_path, 0 if loop else pj.PJMEDIA_FILE_NO_LOOP)
-        player.startTransmit(call.getAudioMedia(getattr(call, "media_index", -1)))
-        call.player = player
-        return True
-
-    def stop_play(self, call_id: int) -> None:
-        call = self._calls.get(call_id)
-        if call is None or call.player is None:
-            return
-        player, call.player = call.player, None
-        self._destroy_player(player, call)
-
     def send_dtmf(self, call_id: int, digits: str, *, method: str = "rfc4733", duration_ms: int = 0) -> bool:
         """Send `digits` on an answered call by RFC 4733 (`rfc4733`, in the RTP stream) or SIP INFO (`info`);
         False when the call has no active audio yet (RFC 4733 needs the stream) or pjsua2 refuses the digits.
@@ -367,41 +340,6 @@ class Endpoint:
             log.info("call %s: DTMF %r by %s refused by pjsua2: %s", call_id, digits, method, exc.info())
             return False
         return True
-
-    def send_silence(self, call_id: int) -> bool:
-        """Connect the (null) sound device's capture to the call, as a phone's silent microphone: the call then
-        sends audio RTP all the time. Why: without it pjsua sends no RTP at all (VAD off or not), and a pjsua
-        receiver ignores RFC 4733 events on a stream that carries no audio (measured: no `onDtmfDigit`)."""
-        call = self._calls.get(call_id)
-        if call is None or not call.media_active:
-            return False
-        capture = self._lib.audDevManager().getCaptureDevMedia()  # owned by the library, not by us
-        capture.startTransmit(call.getAudioMedia(getattr(call, "media_index", -1)))
-        return True
-
-    def record(self, call_id: int, wav_path: str) -> bool:
-        """Record what the call receives (the far end's audio) to `wav_path`, 16-bit PCM at the conference
-        bridge's clock rate, until `stop_record`, `hangup` or the call's end; False when the call has no
-        active audio yet; OSError when the file cannot be created."""
-        call = self._calls.get(call_id)
-        if call is None or not call.media_active:
-            return False
-        self.stop_record(call_id)
-        recorder = pj.AudioMediaRecorder()
-        try:
-            recorder.createRecorder(wav_path)
-        except pj.Error as exc:
-            del recorder
-            raise OSError(f"cannot record to {wav_path}: {exc.info()}") from None
-        call.recorder = recorder
-        call.getAudioMedia(getattr(call, "media_index", -1)).startTransmit(recorder)
-        return True
-
-    def stop_record(self, call_id: int) -> None:
-        """Stop recording the call and close its WAV (the header is written when the recorder is destroyed)."""
-        call = self._calls.get(call_id)
-        if call is not None:
-            self._drop_recorder(call)
 
     def sip_call_id(self, call_id: int) -> str:
         """The SIP Call-ID of a call this endpoint holds ('' once it is released)."""
@@ -446,41 +384,6 @@ class Endpoint:
             raise
         return call_id
 
-    def bridge(self, call_a: int, call_b: int) -> bool:
-        """Connect the audio of two calls both ways (conference bridge), stopping what either played; False
-        while either has no active audio yet."""
-        a, b = self._calls.get(call_a), self._calls.get(call_b)
-        if a is None or b is None or not (a.media_active and b.media_active):
-            return False
-        self.stop_play(call_a)
-        self.stop_play(call_b)
-        media_a = a.getAudioMedia(getattr(a, "media_index", -1))
-        media_b = b.getAudioMedia(getattr(b, "media_index", -1))
-        media_a.startTransmit(media_b)
-        media_b.startTransmit(media_a)
-        a.peers.add(call_b)
-        b.peers.add(call_a)
-        return True
-
-    def reconnect(self, call: _Call) -> None:
-        """Connect a call's (possibly new) conference port again to its bridged calls, recorder and player."""
-        try:
-            audio = call.getAudioMedia(getattr(call, "media_index", -1))
-            for peer_id in list(call.peers):
-                peer = self._calls.get(peer_id)
-                if peer is None or not peer.media_active:
-                    call.peers.discard(peer_id)
-                    continue
-                other = peer.getAudioMedia(getattr(peer, "media_index", -1))
-                audio.startTransmit(other)
-                other.startTransmit(audio)
-            if call.recorder is not None:
-                audio.startTransmit(call.recorder)
-            if call.player is not None:
-                call.player.startTransmit(audio)
-        except pj.Error as error:
-            log.warning("call %s: audio not reconnected after a media change: %s", call.call_id, error.info())
-
     def stats(self, call_id: int) -> tuple[int, int]:
         """(RTP packets sent, received) of the call's audio stream so far."""
         call = self._calls.get(call_id)
@@ -521,25 +424,6 @@ class Endpoint:
             return call is not None and call.getInfo().state == pj.PJSIP_INV_STATE_CONFIRMED
         except pj.Error:
             return False
-
-    def _destroy_player(self, player: _Player, call: _Call) -> None:
-        try:
-            if call.media_active:
-                player.stopTransmit(call.getAudioMedia(getattr(call, "media_index", -1)))
-        except pj.Error:
-            pass
-        del player
-
-    def _drop_recorder(self, call: _Call) -> None:
-        recorder, call.recorder = call.recorder, None
-        if recorder is None:
-            return
-        try:
-            if call.media_active:
-                call.getAudioMedia(getattr(call, "media_index", -1)).stopTransmit(recorder)
-        except pj.Error:
-            pass
-        del recorder  # the last reference: pjsua2 destroys the recorder, which finishes the WAV file
 
     def _release_ended(self) -> None:
         while self._ended:

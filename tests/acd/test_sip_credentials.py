@@ -148,8 +148,8 @@ def test_browser_phone_uses_the_host_the_browser_came_by_or_the_configured_url(w
 
 
 def test_browser_phone_refuses_a_static_uri_agent_and_a_front_without_websocket(web):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Your extension is a SIP address"):
         creds.browser_phone(AgentFactory(extension="sip:1001@pbx.example.com"))
     web.SIP_WS_PORT = 0
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="switched off"):
         creds.browser_phone(AgentFactory(extension="1002"))

@@ -18,7 +18,7 @@ import time
 import pytest
 
 from acd.services.sip_credentials import ephemeral_password, ha1
-from tests.integration import phones, phones_setup
+from tests.integration import phones, phones_setup, ws_sip
 from tests.integration.media import child_helpers as h
 from tests.integration.media import db, setup_commands
 from tests.integration.media import sipfront_helpers as f
@@ -115,7 +115,7 @@ def test_a_browser_phone_registers_over_websocket_with_ephemeral_credentials(sta
     phone = call(stack["env"], phones_setup.browser_credentials, agent="1001")
     assert phone["ws_url"] == stack["stack"].ws_url
     assert phone["uri"] == "sip:1001@127.0.0.1"
-    statuses = phones.ws_register(phone["ws_url"], "1001", phone["authorization_user"], phone["password"])
+    statuses = ws_sip.ws_register(phone["ws_url"], "1001", phone["authorization_user"], phone["password"])
     assert [s.split(" ")[1] for s in statuses] == ["401", "200"], statuses
     assert "transport=ws" in stack["stack"].bindings("1001").lower()
 
@@ -128,7 +128,7 @@ def test_bad_ephemeral_credentials_are_refused(stack, case):
     username = f"{expiry}:1001"
     password = "bm90IHRoZSBwYXNzd29yZA==" if case == "wrong password" else ephemeral_password(secret, username)
     extension = "1002" if case == "another extension" else "1001"
-    statuses = phones.ws_register(stack["stack"].ws_url, extension, username, password)
+    statuses = ws_sip.ws_register(stack["stack"].ws_url, extension, username, password)
     assert [s.split(" ")[1] for s in statuses] == ["401", "403"], statuses
     if case == "another extension":
         assert "not found" in stack["stack"].bindings("1002").lower()
@@ -153,7 +153,7 @@ def test_a_browser_phone_gets_the_queued_call_through_rtpengine_and_hangs_up(sta
     env, work, front = stack["env"], stack["work"], stack["stack"].front
     call(env, phones_setup.registered_extension, agent="1002", extension="1002")
     credentials = call(env, phones_setup.browser_credentials, agent="1002")
-    with phones.WsPhone(credentials["ws_url"], "1002") as phone:
+    with ws_sip.WsPhone(credentials["ws_url"], "1002") as phone:
         assert phone.register(credentials["authorization_user"], credentials["password"]) == "SIP/2.0 200 OK"
         call(env, setup_commands.log_agents, login=["1002"], logout=["1001", "1003"])
         closed = len(db.rows(stack["db"], "SELECT id FROM acd_callrecord WHERE outcome != 'active'"))
@@ -169,7 +169,7 @@ def test_a_browser_phone_gets_the_queued_call_through_rtpengine_and_hangs_up(sta
             assert "RTP/SAVPF" in offer and "a=fingerprint:" in offer and "a=ice-ufrag:" in offer, offer
             assert "a=setup:passive" in offer or "a=setup:actpass" in offer, offer
             phone.reply(invite, 180, "Ringing")
-            phone.reply(invite, 200, "OK", sdp=phones.browser_answer(offer))
+            phone.reply(invite, 200, "OK", sdp=ws_sip.browser_answer(offer))
             phone.wait_request("ACK", timeout=10)
             time.sleep(1.0)
             # the child took rtpengine's plain-RTP answer: it did not hang up on an SDP it cannot use
