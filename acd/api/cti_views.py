@@ -53,7 +53,9 @@ class CtiWebhookSerializer(ServiceModelSerializer):
 
 class CtiWebhookCreatedSerializer(CtiWebhookSerializer):
     secret = serializers.CharField(
-        read_only=True, help_text="The signing secret: shown in this response only. Keep it with the receiver."
+        source="get_secret",
+        read_only=True,
+        help_text="The signing secret: shown in this response only. Keep it with the receiver.",
     )
 
     class Meta(CtiWebhookSerializer.Meta):
@@ -82,7 +84,6 @@ class CtiWebhookViewSet(ServiceModelViewSet):
         serializer.is_valid(raise_exception=True)
         webhook = serializer.save()
         body = CtiWebhookCreatedSerializer(webhook, context=self.get_serializer_context()).data
-        body["secret"] = webhook.get_secret()
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -82,15 +82,10 @@ def build_event(
     outcome: str = "",
     target: str = "",
     by: str = "",
-    event_id: str | None = None,
     at: datetime | None = None,
 ) -> CtiEvent:
-    """The event of `kind` for a call with `profile`; service and agent default to the profile's own."""
-    extra: dict[str, Any] = {}
-    if event_id is not None:
-        extra["id"] = event_id
-    if at is not None:
-        extra["at"] = at
+    """The event of `kind` for a call with `profile`; service and agent default to the profile's own, `at` to
+    now."""
     return CtiEvent(
         kind=kind,
         call_id=call_id,
@@ -101,5 +96,5 @@ def build_event(
         outcome=outcome,
         target=target,
         by=by,
-        **extra,
+        at=at if at is not None else datetime.now(UTC),
     )

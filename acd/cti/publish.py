@@ -3,9 +3,9 @@ a closed call record calls `call_ended` (through calls.services.call_events).
 
 Never in the call's way: each function only takes a copy of the profile and puts it on an in-process queue
 (after the transaction commits, when there is one), and never raises. One dispatcher thread per process
-then picks the exported fields (a database read), sends the event to the WebSocket stream (acd.notifier)
-and queues one Celery task per subscribed webhook. A Redis or database outage costs events, never a call:
-a full queue drops new events with a log line.
+then takes every event queued so far, reads the exported fields and the webhooks once for them (database
+reads), sends each to the WebSocket stream (acd.notifier) and queues one Celery task per subscribed webhook.
+A Redis or database outage costs events, never a call: a full queue drops new events with a log line.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from calls.services.call_events import CallEnded
 log = logging.getLogger(__name__)
 
 QUEUE_MAX = 10000
+BATCH_MAX = 200  # events dispatched on one read of the exported fields and the webhooks
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Dispatcher:
         *,
         exported: Callable[[], Mapping[str, str]] = exported_tapi_properties,
         send: Callable[[dict[str, Any]], None] = notifier.send_cti,
-        queue_webhooks: Callable[[dict[str, Any]], object] = tasks.queue_deliveries,
+        queue_webhooks: Callable[[list[dict[str, Any]]], object] = tasks.queue_deliveries,
         maxsize: int = QUEUE_MAX,
     ) -> None:
         self.exported, self.send, self.queue_webhooks = exported, send, queue_webhooks
@@ -78,36 +79,45 @@ class Dispatcher:
 
     def _run(self) -> None:
         while True:
-            pending = self.queue.get()
+            batch = [self.queue.get()]
+            while len(batch) < BATCH_MAX and not self.queue.empty():
+                batch.append(self.queue.get_nowait())  # only this thread takes: never Empty here
             try:
-                self.dispatch(pending)
+                self.dispatch(batch)
             except Exception:
-                log.exception("CTI event %s of call %s not dispatched", pending.kind, pending.call_id)
+                log.exception("%d CTI events not dispatched", len(batch))
             finally:
-                if self.queue.qsize() == 0:
+                if self.queue.empty():
                     connections.close_all()  # this thread's connections only: none held while idle
-                self.queue.task_done()
+                for _ in batch:
+                    self.queue.task_done()
 
-    def dispatch(self, pending: Pending) -> dict[str, Any]:
+    def dispatch(self, batch: list[Pending]) -> None:
+        """One read of the exported fields for the whole batch; each step failing on its own."""
         try:
             exported = self.exported()
         except Exception:
-            log.exception("CTI event %s of call %s: exported fields not read", pending.kind, pending.call_id)
+            log.exception("%d CTI events: exported fields not read", len(batch))
             exported = {}
-        payload = build_event(
-            pending.kind,
-            call_id=pending.call_id,
-            profile=pending.profile,
-            exported=exported,
-            at=pending.at,
-            **pending.extra,
-        ).payload()
-        for what, step in (("the WebSocket stream", self.send), ("the webhooks", self.queue_webhooks)):
+        payloads = []
+        for pending in batch:
+            payload = build_event(
+                pending.kind,
+                call_id=pending.call_id,
+                profile=pending.profile,
+                exported=exported,
+                at=pending.at,
+                **pending.extra,
+            ).payload()
+            payloads.append(payload)
             try:
-                step(payload)
+                self.send(payload)
             except Exception:
-                log.exception("CTI event %s of call %s not sent to %s", pending.kind, pending.call_id, what)
-        return payload
+                log.exception("CTI event %s of call %s not sent to the WebSocket stream", pending.kind, pending.call_id)
+        try:
+            self.queue_webhooks(payloads)
+        except Exception:
+            log.exception("%d CTI events not sent to the webhooks", len(payloads))
 
 
 _current: tuple[int, Dispatcher] | None = None

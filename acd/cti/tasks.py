@@ -18,10 +18,14 @@ def deliver_webhook(self: Any, webhook_id: int, payload: dict[str, Any]) -> None
         raise self.retry(countdown=delay)
 
 
-def queue_deliveries(payload: dict[str, Any]) -> list[int]:
-    """Queue the event to every active webhook subscribed to its kind; returns their ids."""
-    kind = payload.get("kind")
-    ids = [pk for pk, events in CtiWebhook.objects.filter(active=True).values_list("pk", "events") if kind in events]
-    for pk in ids:
-        deliver_webhook.delay(pk, payload)
-    return ids
+def queue_deliveries(payloads: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """Queue each event to every active webhook subscribed to its kind, the webhooks read once for all;
+    returns the (webhook id, event id) pairs queued."""
+    webhooks = list(CtiWebhook.objects.filter(active=True).values_list("pk", "events"))
+    queued = []
+    for payload in payloads:
+        for pk, events in webhooks:
+            if payload.get("kind") in events:
+                deliver_webhook.delay(pk, payload)
+                queued.append((pk, str(payload["id"])))
+    return queued

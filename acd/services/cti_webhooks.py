@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
 from acd.models import CtiWebhook
 from acd.models.cti import new_secret
 from core.services import ConfigService, register
@@ -23,7 +21,6 @@ class CtiWebhookService(ConfigService[CtiWebhook]):
 def webhook_rotate_secret(*, webhook: CtiWebhook) -> str:
     """A new secret for `webhook`, returned this once (the old one stops signing at once)."""
     secret = new_secret()
-    with transaction.atomic():
-        webhook.set_secret(secret)
-        webhook.save(update_fields=["secret_encrypted"])
+    webhook.set_secret(secret)
+    webhook.save(update_fields=["secret_encrypted"])
     return secret

@@ -22,7 +22,6 @@ class CallEnded:
     profile: Mapping[str, str]
     service: str = ""
     agent: str = ""
-    reason: str = ""
 
 
 @dataclass

@@ -65,7 +65,7 @@ def call_finished(
     if trace is not None:
         record.trace = list(trace)
     record.save()
-    tell_ended(CallEnded(call_id, outcome, final, service=record.service, agent=record.agent, reason=record.reason))
+    tell_ended(CallEnded(call_id, outcome, final, service=record.service, agent=record.agent))
     return record
 
 

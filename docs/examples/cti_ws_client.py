@@ -3,9 +3,10 @@
 
     python3 cti_ws_client.py --url ws://ccweb.example.com:3000/ws/cti/ --token <API token> [--service Sales]
 
-The token is the API token of a supervisor's or an administrator's account (POST /api/auth/token/). Each
-event is printed as one JSON line. A lost connection is opened again (waiting 1 s, 2 s, 4 s … up to 30 s);
-a refusal (4401 no valid token, 4403 the account's role may not, 4404 no such service) ends the client.
+The token is the API token of an integrator's account (or a supervisor's, an administrator's;
+POST /api/auth/token/). Each event is printed as one JSON line. A lost connection is opened again (waiting
+1 s, 2 s, 4 s … up to 30 s); a refusal (4401 no valid token, 4403 the account's role may not, 4404 no such
+service) ends the client.
 """
 
 from __future__ import annotations
